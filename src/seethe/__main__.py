@@ -1,0 +1,5 @@
+import sys
+
+from seethe.cli import main
+
+sys.exit(main())

@@ -1,0 +1,41 @@
+"""The ``seethe`` command: a thin face over the Python API.
+
+Every ``SeetheError`` is caught here, once, and printed as one line
+(``seethe: <file>: <problem>``); no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from seethe.cli._app import cli
+from seethe.errors import SeetheError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``seethe`` console script."""
+    try:
+        cli.main(args=argv, prog_name="seethe", standalone_mode=False)
+    except SeetheError as exc:
+        click.echo(f"seethe: {exc.one_line()}", err=True)
+        return 2
+    except click.exceptions.Abort:
+        click.echo("seethe: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        click.echo("seethe: interrupted", err=True)
+        return 130
+    return 0
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,53 @@
+"""Rendering incidents for people (rich tables) and programs (JSON Lines)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import Iterable
+
+from seethe.models import Incident
+
+
+def write_jsonl(incidents: Iterable[Incident], stream=None) -> int:
+    stream = stream or sys.stdout
+    n = 0
+    for inc in incidents:
+        stream.write(json.dumps(inc.to_dict(), ensure_ascii=False) + "\n")
+        n += 1
+    stream.flush()
+    return n
+
+
+def incident_table(incidents: list[Incident], title: str | None = None):
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("category", style="bold")
+    table.add_column("place")
+    table.add_column("prov.")
+    table.add_column("when")
+    table.add_column("prec.")
+    table.add_column("by")
+    table.add_column("conf.", justify="right")
+    table.add_column("summary", overflow="fold", max_width=60)
+    for i in incidents:
+        loc = i.location_dict()
+        when = i.time.start.isoformat() if i.time.start == i.time.end else f"{i.time.start}…{i.time.end}"
+        table.add_row(
+            i.category, loc.get("name") or "—", loc.get("admin1_iso") or loc.get("country") or "—", when,
+            i.time.precision, ", ".join(i.reported_by) or "—", f"{i.confidence:.2f}", i.summary,
+        )
+    return table
+
+
+def count_table(title: str, counts: Counter, key_header: str):
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(key_header)
+    table.add_column("incidents", justify="right")
+    for key, n in counts.most_common():
+        table.add_row(str(key), str(n))
+    return table

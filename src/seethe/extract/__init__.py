@@ -1,0 +1,5 @@
+"""Extraction: from one report to the incidents it describes."""
+
+from seethe.extract.pipeline import DEFAULT_PIPELINE, STAGES, Analysis, Extractor, extract_report, stage
+
+__all__ = ["Analysis", "DEFAULT_PIPELINE", "Extractor", "STAGES", "extract_report", "stage"]

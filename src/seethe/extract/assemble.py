@@ -1,0 +1,297 @@
+"""Assembly: from cues, places, times and credits to incidents.
+
+One incident per (category, place, span).  The rules mirror how reports are
+written:
+
+* a sentence that lists places ("in Pyongsong, Hamhung, Chongjin, and even
+  Pyongyang") yields one incident per place; otherwise the place nearest the
+  cue is taken;
+* a sentence with no place or time takes the last one named earlier in its
+  paragraph, then the last place named earlier in the report (quotes follow
+  the paragraph that set the scene), with lower confidence;
+* a short fragment that follows a sentence ("On the night of Kim Il-sung's
+  birthday.") belongs to it;
+* inside a paragraph that quotes a dated source, "these days" and undated
+  incidents are read against the date the source spoke;
+* the same incident named twice is one incident: same category and place,
+  spans that overlap (or one unknown) merge, keeping the more precise time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from seethe.extract.attribution import Credit, credits_for, introduces_quote
+from seethe.extract.normalize import Document, Sentence
+from seethe.extract.when import TimeMention, default_span, resolve_mention
+from seethe.models import CueMatch, Incident, Place, PlaceMention, TimeSpan
+
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?\s*(?:even|also)?|and(?:\s+even|\s+also)?|or|as well as|&|/|, as well as)\s*(?:in\s+|at\s+)?(?:the\s+)?$", re.I)
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "unknown": 5}
+_WORDS = re.compile(r"\w+")
+_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "city": 3, "county": 4, "feature": 5,
+                "province": 6, "region": 7, "country": 8}
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What assembly needs from the profile."""
+
+    labels: dict[str, str]
+    abroad_ok: frozenset[str]
+    country: str
+    actors: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _group_lists(mentions: list[PlaceMention], text: str) -> list[list[PlaceMention]]:
+    groups: list[list[PlaceMention]] = []
+    for m in mentions:
+        if groups and _LIST_GAP.match(text[groups[-1][-1].end:m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
+    if a1 <= b0:
+        return b0 - a1
+    if b1 <= a0:
+        return a0 - b1
+    return 0
+
+
+def _usable(m: PlaceMention, category: str, res: Resources) -> bool:
+    if m.score < 0.5:
+        return False
+    if m.place.country != res.country and category not in res.abroad_ok:
+        return False
+    return True
+
+
+def _is_weak(m: PlaceMention, country: str) -> bool:
+    """The country itself ("North Korea", "North Korean"): context, not a location."""
+    return m.place.type in ("country",) and m.place.country == country and m.place.id == country.lower()
+
+
+def _summary(label: str, text: str, s: Sentence, cue: CueMatch) -> str:
+    sentence = text[s.start:s.end].strip().strip('"').strip()
+    # The clause around the cue, at most ~140 characters.
+    lo, hi = s.start, s.end
+    for m in re.finditer(r"[;:]|, (?:and|but|which|while|who)\b|\s-\s", text[s.start:s.end]):
+        cut = s.start + m.start()
+        if cut < cue.start and cue.start - cut < 200:
+            lo = s.start + m.end()
+        elif cut >= cue.end:
+            hi = min(hi, cut)
+            break
+    clause = text[lo:hi].strip(" ,\"'")
+    if len(clause) > 140:
+        center = max(0, cue.start - lo - 60)
+        clause = ("…" if center else "") + clause[center:center + 140].strip() + "…"
+    return f"{label}: {clause or sentence[:140]}"
+
+
+def _actors(text: str, s: Sentence, cue: CueMatch, res: Resources) -> tuple[str, ...]:
+    best = None
+    for label, pattern in res.actors:
+        for m in pattern.finditer(text, s.start, s.end):
+            d = _distance(m.start(), m.end(), cue.start, cue.end)
+            if best is None or d < best[0]:
+                best = (d, label)
+    return (best[1],) if best else ()
+
+
+def assemble(
+    doc: Document,
+    cues: dict[int, list[CueMatch]],
+    places: list[PlaceMention],
+    times: list[TimeMention],
+    credits: list[Credit],
+    published: dt.date,
+    res: Resources,
+    min_confidence: float = 0.0,
+) -> list[Incident]:
+    """Incidents from the stages' annotations with at least ``min_confidence``,
+    deduplicated, in text order."""
+    text = doc.text
+    sentences = doc.sentences
+    places_by_sentence: dict[int, list[PlaceMention]] = {}
+    times_by_sentence: dict[int, list[TimeMention]] = {}
+    import bisect
+
+    starts = [s.start for s in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    for m in places:
+        places_by_sentence.setdefault(sentence_of(m.start), []).append(m)
+    for t in times:
+        times_by_sentence.setdefault(sentence_of(t.start), []).append(t)
+
+    # The reference date of each paragraph: the date a quoted source spoke, if given.
+    para_ref: dict[int, dt.date] = {}
+    for t in times:
+        if t.kind == "speech":
+            span = resolve_mention(t, published)
+            if span is not None:
+                para_ref.setdefault(sentences[sentence_of(t.start)].paragraph, span.start)
+
+    # Fragments: a short sentence without a cue lends its places and times to the one before.
+    for k in range(1, len(sentences)):
+        s = sentences[k]
+        if k in cues or len(_WORDS.findall(text, s.start, s.end)) > 10:
+            continue
+        if sentences[k - 1].paragraph != s.paragraph or k - 1 not in cues:
+            continue
+        places_by_sentence.setdefault(k - 1, []).extend(places_by_sentence.get(k, []))
+        times_by_sentence.setdefault(k - 1, []).extend(times_by_sentence.get(k, []))
+
+    def next_place_in_para(k: int) -> list[PlaceMention]:
+        """The first places named later in the same paragraph (the lead named no place)."""
+        para = sentences[k].paragraph
+        for j in range(k + 1, len(sentences)):
+            if sentences[j].paragraph != para:
+                break
+            strong_j = [m for m in places_by_sentence.get(j, []) if m.score >= 0.5 and not _is_weak(m, res.country)]
+            if strong_j:
+                groups = _group_lists(strong_j, text)
+                return min(groups, key=lambda g: min(_SPECIFICITY.get(m.place.type, 9) for m in g))
+        return []
+
+    # A paragraph of commentary names no place, time or source: its cues are
+    # the writer's generalizations more often than incidents.
+    commentary: set[int] = set()
+    for p_index, para in enumerate(doc.paragraphs):
+        has_place = any(m.score >= 0.5 and not _is_weak(m, res.country) and para.start <= m.start < para.end for m in places)
+        has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
+        has_credit = any(c.paragraph == p_index for c in credits)
+        quoted = re.search(r'"[^"]{40,}"', text[para.start:para.end]) is not None
+        if not (has_place or has_time or has_credit or quoted):
+            commentary.add(p_index)
+
+    incidents: list[Incident] = []
+    last_place_in_para: dict[int, list[PlaceMention]] = {}
+    last_place_doc: list[PlaceMention] = []
+    last_place_para = -1
+    last_time_in_para: dict[int, TimeSpan] = {}
+    for k, s in enumerate(sentences):
+        ref = para_ref.get(s.paragraph, published)
+        s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
+        strong = [m for m in s_places if not _is_weak(m, res.country)]
+        s_times = []
+        for t in times_by_sentence.get(k, []):
+            if t.kind != "event":
+                continue
+            span = resolve_mention(t, ref)
+            if span is not None and span.start <= published + dt.timedelta(days=1):
+                s_times.append(span)
+        for cue in cues.get(k, []):
+            usable = [m for m in strong if _usable(m, cue.category, res)]
+            place_conf = 0.05
+            if usable:
+                groups = _group_lists(usable, text)
+                chosen = min(groups, key=lambda g: (_distance(g[0].start, g[-1].end, cue.start, cue.end), g[0].start))
+            else:
+                carried = [m for m in last_place_in_para.get(s.paragraph, []) if _usable(m, cue.category, res)]
+                ahead = [m for m in next_place_in_para(k) if _usable(m, cue.category, res)]
+                if carried:
+                    chosen, place_conf = carried, -0.05
+                elif ahead and not any(_is_weak(m, res.country) for m in s_places):
+                    chosen, place_conf = ahead, -0.07
+                else:
+                    # The scene set in the paragraph just before carries into quotes that follow it;
+                    # commentary and paragraphs further on do not inherit it.
+                    carried = [m for m in last_place_doc if _usable(m, cue.category, res)] \
+                        if last_place_para == s.paragraph - 1 and s.paragraph not in commentary else []
+                    weak = [m for m in s_places if _is_weak(m, res.country) or m.place.type == "country"]
+                    if carried and not weak:
+                        chosen, place_conf = carried, -0.12
+                    else:
+                        chosen, place_conf = [], -0.15
+            if s_times:
+                span = min(s_times, key=lambda t: _distance(t.offset or 0, (t.offset or 0) + len(t.mention or ""), cue.start, cue.end))
+                time_conf = 0.03
+            elif s.paragraph in last_time_in_para:
+                span, time_conf = last_time_in_para[s.paragraph], 0.0
+            elif s.paragraph in para_ref:
+                span = TimeSpan(ref - dt.timedelta(days=7), ref, "week", None, None)
+                time_conf = 0.0
+            else:
+                span, time_conf = default_span(published), -0.02
+            para = doc.paragraphs[s.paragraph]
+            reported = credits_for(credits, s.paragraph, introduces_quote(text[para.start:para.end]))
+            confidence = cue.weight + place_conf + time_conf + (0.02 if reported else 0.0)
+            if s.paragraph in commentary:
+                confidence -= 0.15
+            confidence = max(0.05, min(0.99, confidence))
+            evidence = text[s.start:s.end]
+            summary = _summary(res.labels.get(cue.category, cue.category), text, s, cue)
+            actors = _actors(text, s, cue, res)
+            targets: list[PlaceMention | None] = list(chosen) or [None]
+            for m in targets:
+                incidents.append(Incident(
+                    category=cue.category, summary=summary,
+                    place=m.place if m else None, place_mention=m.text if m else None,
+                    time=span, evidence_text=evidence, evidence_start=s.start, evidence_end=s.end,
+                    confidence=confidence, reported_by=reported, actors=actors, rule_ids=(cue.rule_id,),
+                    country_default=None if m else res.country,
+                ))
+        if strong:
+            last_place_in_para[s.paragraph] = _group_lists(strong, text)[-1]
+            last_place_doc = last_place_in_para[s.paragraph]
+            last_place_para = s.paragraph
+        if s_times:
+            last_time_in_para[s.paragraph] = s_times[-1]
+    paragraph_of = {s.start: s.paragraph for s in sentences}
+    kept = [i for i in incidents if i.confidence >= min_confidence]
+    return merge_duplicates(kept, paragraph_of)
+
+
+def _overlap(a: TimeSpan, b: TimeSpan) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None) -> list[Incident]:
+    """One incident for repeated mentions: same category and place, compatible time.
+
+    A mention without a place joins a placed one only within two paragraphs
+    of it: further away it is more likely another incident.
+    """
+    paragraph_of = paragraph_of or {}
+    out: list[Incident] = []
+    for inc in incidents:
+        key_place = inc.place.id if inc.place else None
+        for i, prev in enumerate(out):
+            prev_place = prev.place.id if prev.place else None
+            # A later mention without a place is the incident already placed.
+            if prev.category != inc.category:
+                continue
+            if prev_place != key_place:
+                if None not in (prev_place, key_place):
+                    continue
+                gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
+                if gap > 2:
+                    continue
+            if not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)):
+                continue
+            better_time = inc.time if _PRECISION_RANK[inc.time.precision] < _PRECISION_RANK[prev.time.precision] else prev.time
+            placed = prev if prev.place is not None else inc
+            out[i] = replace(
+                prev,
+                place=placed.place,
+                place_mention=placed.place_mention,
+                country_default=placed.country_default,
+                time=better_time,
+                confidence=min(0.99, max(prev.confidence, inc.confidence) + 0.03),
+                reported_by=tuple(dict.fromkeys(prev.reported_by + inc.reported_by)),
+                rule_ids=tuple(dict.fromkeys(prev.rule_ids + inc.rule_ids)),
+                actors=prev.actors or inc.actors,
+            )
+            break
+        else:
+            out.append(inc)
+    return out

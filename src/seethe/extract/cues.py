@@ -1,0 +1,317 @@
+"""Cues: find the codebook's categories in sentences.
+
+Cue rules are data (``profiles/<id>/cues.jsonl``), one rule per line::
+
+    {"id": "desecration.verb_symbol", "category": "dissent.symbol_desecration",
+     "all": [["deface", "steal", ...], ["portrait", "flag", ...]], "window": 8,
+     "unless": ["flood", ...], "supersedes": ["disorder.crime"]}
+
+* ``any``: one term fires the rule; ``all``: one term from each list within
+  ``window`` words (in order when ``ordered``; none of ``not_between`` between).
+* Terms are phrases; every word not a stop word is inflected (deface →
+  defaces, defaced, defacing; steal → stole, stolen) from the language lexicon.
+  A term starting ``re:`` is a regular expression over the folded text.
+* ``unless``: counter-cues anywhere in the sentence (or paragraph, with
+  ``"unless_scope": "paragraph"``) drop the rule: leaflets *sent by balloon*
+  are not domestic dissent.  ``move_to``/``move_when`` move the rule to
+  another category when one of the terms is near (soldiers robbing → military).
+* ``supersedes``: when the rule fires in a sentence, those categories do not.
+* Negation and hypothetical guards (from the lexicon) in the few words before
+  the trigger drop it: "no leaflets were found", "if protests break out".
+
+All literal terms of all rules go into one Aho–Corasick automaton, so the
+text is scanned once, in time linear in its length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import ahocorasick
+
+from seethe.extract.normalize import Document, Sentence
+from seethe.models import CueMatch
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def inflections(word: str, irregular: dict[str, list[str]]) -> set[str]:
+    """Forms of one English word: plural/3rd person, past, participle, gerund."""
+    out = {word}
+    if word in irregular:
+        out.update(irregular[word])
+    if len(word) <= 2 or not word.isalpha():
+        return out
+    out.add(word + "s")
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        out.add(word + "es")
+    if word.endswith("e"):
+        out.update({word + "d", word[:-1] + "ing"})
+    elif word.endswith("y") and word[-2] not in "aeiou":
+        out.update({word[:-1] + "ied", word[:-1] + "ies", word + "ing"})
+    else:
+        out.update({word + "ed", word + "ing"})
+        # rob → robbed, stop → stopped: consonant-vowel-consonant endings double.
+        if len(word) >= 3 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+            out.update({word + word[-1] + "ed", word + word[-1] + "ing"})
+    for base, forms in irregular.items():
+        if word in forms:
+            out.add(base)
+    return out
+
+
+def term_forms(term: str, lexicon: dict[str, Any]) -> set[str]:
+    """Every written form of a cue phrase, as folded text with hyphens as spaces."""
+    words = term.lower().replace("-", " ").split()
+    irregular = lexicon["irregular"]
+    stop = set(lexicon["stopwords"])
+    forms = [""]
+    for w in words:
+        variants = {w} if w in stop or "'" in w else inflections(w, irregular)
+        forms = [f"{f} {v}".strip() for f in forms for v in variants]
+    return set(forms)
+
+
+@dataclass(slots=True)
+class CueRule:
+    id: str
+    category: str
+    slots: int
+    weight: float
+    window: int
+    ordered: bool
+    not_between: tuple[str, ...]
+    unless_scope: str
+    move_to: str | None
+    supersedes: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class CueSet:
+    """Compiled cue rules: one automaton for every literal term."""
+
+    rules: dict[str, CueRule]
+    automaton: Any
+    regex_terms: list[tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]
+    guard_automaton: Any
+    guard_window: int
+    anaphora: re.Pattern[str] | None = None
+    rule_order: dict[str, int] = field(default_factory=dict)
+
+
+def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet:
+    """Build the automaton from the profile's rules and the language lexicon."""
+    auto = ahocorasick.Automaton()
+    table: dict[str, set[tuple[str, str]]] = {}
+    regex_terms = []
+    compiled: dict[str, CueRule] = {}
+
+    def add(term: str, tag: tuple[str, str]) -> None:
+        if term.startswith("re:"):
+            regex_terms.append((re.compile(term[3:]), (tag,)))
+            return
+        for form in term_forms(term, lexicon):
+            table.setdefault(form, set()).add(tag)
+
+    for rule in rules:
+        rid = rule["id"]
+        slots = rule["all"] if "all" in rule else [rule["any"]]
+        for k, terms in enumerate(slots):
+            for t in terms:
+                add(t, (rid, f"s{k}"))
+        for t in rule.get("unless", []):
+            add(t, (rid, "unless"))
+        for t in rule.get("move_when", []):
+            add(t, (rid, "move"))
+        for t in rule.get("not_between", []):
+            add(t, (rid, "between"))
+        compiled[rid] = CueRule(
+            id=rid, category=rule["category"], slots=len(slots), weight=float(rule.get("weight", 0.8)),
+            window=int(rule.get("window", 8)), ordered=bool(rule.get("ordered", False)),
+            not_between=tuple(rule.get("not_between", [])), unless_scope=rule.get("unless_scope", "sentence"),
+            move_to=rule.get("move_to"), supersedes=tuple(rule.get("supersedes", [])),
+        )
+    for form, tags in table.items():
+        auto.add_word(form, (form, tuple(sorted(tags))))
+    auto.make_automaton()
+
+    guards = ahocorasick.Automaton()
+    for kind in ("negation", "hypothetical"):
+        for phrase in lexicon[kind]:
+            p = phrase.lower().replace("-", " ")
+            guards.add_word(p, (p, kind))
+    guards.make_automaton()
+    anaphoric = lexicon.get("anaphoric") or []
+    anaphora = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in anaphoric) + r")\s+(?:[a-z']+,?\s+(?:and\s+)?){0,3}$") if anaphoric else None
+    return CueSet(compiled, auto, regex_terms, guards, int(lexicon.get("guard_window_tokens", 5)), anaphora,
+                  {rid: i for i, rid in enumerate(compiled)})
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    rule: str
+    role: str  # s0, s1, unless, move, between
+
+
+def _boundary(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end >= len(text) or not text[end].isalnum())
+
+
+def _scan(cue_text: str, cues: CueSet) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for end_idx, (form, tags) in cues.automaton.iter(cue_text):
+        start = end_idx - len(form) + 1
+        end = end_idx + 1
+        if not _boundary(cue_text, start, end):
+            continue
+        for rule, role in tags:
+            hits.append(_Hit(start, end, rule, role))
+    for pattern, tags in cues.regex_terms:
+        for m in pattern.finditer(cue_text):
+            for rule, role in tags:
+                hits.append(_Hit(m.start(), m.end(), rule, role))
+    # A complete cue phrase wins over a shorter cue inside it ("anti-regime
+    # slogan" over "slogan"); fragments of two-part rules do not suppress.
+    slot_hits = [h for h in hits if h.role.startswith("s")]
+    phrases = sorted(
+        ((h.start, h.end) for h in slot_hits if cues.rules[h.rule].slots == 1),
+        key=lambda se: (se[0], -(se[1] - se[0])),
+    )
+    keep: list[_Hit] = []
+    for h in slot_hits:
+        inside = any(a <= h.start and h.end <= b and (b - a) > (h.end - h.start) for a, b in phrases if a <= h.start)
+        if not inside:
+            keep.append(h)
+    return keep + [h for h in hits if not h.role.startswith("s")]
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    if b <= a:
+        return 0
+    return len(_WORD.findall(text, a, b))
+
+
+def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: int, cues: CueSet) -> bool:
+    """A negation, hypothetical or anaphoric word in the few words before the trigger.
+
+    Anaphora ("these mobilizations", "such crackdowns") points back at
+    incidents already told, so it is not a new incident.
+    """
+    lo = sentence.start
+    if cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30), trigger_start):
+        return True
+    words = [m for m in _WORD.finditer(cue_text, lo, trigger_start)]
+    if not words:
+        return False
+    window_start = words[-cues.guard_window].start() if len(words) >= cues.guard_window else words[0].start()
+    segment = cue_text[window_start:trigger_start]
+    # A clause break (comma, semicolon, quote, dash) between guard and trigger ends its reach.
+    for mark in (";", ":", " - ", '"', "("):
+        cut = segment.rfind(mark)
+        if cut >= 0:
+            window_start += cut + len(mark)
+            segment = cue_text[window_start:trigger_start]
+    for end_idx, (phrase, kind) in cues.guard_automaton.iter(segment):
+        s = end_idx - len(phrase) + 1
+        if not _boundary(segment, s, end_idx + 1):
+            continue
+        if phrase == "may" and doc.text[window_start + s].isupper():
+            continue  # the month of May
+        return True
+    return False
+
+
+def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None = None) -> dict[int, list[CueMatch]]:
+    """Categories each sentence expresses: ``{sentence index: [CueMatch, ...]}``."""
+    cue_text = doc.folded.replace("-", " ")
+    hits = _scan(cue_text, cues)
+    hits.sort(key=lambda h: h.start)
+    sents = list(sentences) if sentences is not None else list(doc.sentences)
+    out: dict[int, list[CueMatch]] = {}
+    if not hits or not sents:
+        return out
+    # Bucket hits by sentence and by paragraph.
+    by_sentence: dict[int, list[_Hit]] = {}
+    by_paragraph_unless: dict[int, set[str]] = {}
+    starts = [s.start for s in sents]
+    import bisect
+
+    for h in hits:
+        k = bisect.bisect_right(starts, h.start) - 1
+        if k < 0 or h.start >= sents[k].end:
+            continue
+        by_sentence.setdefault(k, []).append(h)
+        if h.role == "unless":
+            by_paragraph_unless.setdefault(sents[k].paragraph, set()).add(h.rule)
+    for k, shits in by_sentence.items():
+        sentence = sents[k]
+        unless = {h.rule for h in shits if h.role == "unless"}
+        movers = {h.rule for h in shits if h.role == "move"}
+        found: list[CueMatch] = []
+        for rid, rule in cues.rules.items():
+            if rid in unless or (rule.unless_scope == "paragraph" and rid in by_paragraph_unless.get(sentence.paragraph, ())):
+                continue
+            firsts = [h for h in shits if h.rule == rid and h.role == "s0"]
+            if not firsts:
+                continue
+            match = None
+            for h in firsts:
+                if rule.slots == 1:
+                    if not _guarded(doc, cue_text, sentence, h.start, cues):
+                        match = (h.start, h.end)
+                        break
+                    continue
+                partners = _partners(cue_text, h, shits, rule)
+                if partners is not None:
+                    start = min(h.start, partners[0])
+                    if not _guarded(doc, cue_text, sentence, start, cues):
+                        match = (start, max(h.end, partners[1]))
+                        break
+            if match is None:
+                continue
+            category = rule.move_to if rule.move_to and rid in movers else rule.category
+            found.append(CueMatch(category, rid, match[0], match[1], rule.weight))
+        superseded = {c for m in found for c in cues.rules[m.rule_id].supersedes if c != m.category}
+        found = [m for m in found if m.category not in superseded]
+        # One match per category per sentence: the strongest, then the earliest.
+        best: dict[str, CueMatch] = {}
+        for m in found:
+            cur = best.get(m.category)
+            if cur is None or (m.weight, -m.start) > (cur.weight, -cur.start):
+                best[m.category] = m
+        if best:
+            out[sentence.index] = sorted(best.values(), key=lambda m: m.start)
+    return out
+
+
+def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int] | None:
+    """Span covering one hit of every other slot within the window, or None."""
+    lo, hi = first.start, first.end
+    for slot in range(1, rule.slots):
+        role = f"s{slot}"
+        best = None
+        for h in hits:
+            if h.rule != rule.id or h.role != role:
+                continue
+            if h.start < first.end and h.end > first.start:
+                continue  # the same words cannot fill two slots
+            if rule.ordered and h.start < first.end:
+                continue
+            a, b = (first.end, h.start) if h.start >= first.end else (h.end, first.start)
+            gap = _words_between(text, a, b)
+            if gap > rule.window:
+                continue
+            if rule.not_between and any(
+                x.rule == rule.id and x.role == "between" and x.start >= a and x.end <= b for x in hits
+            ):
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, h)
+        if best is None:
+            return None
+        lo, hi = min(lo, best[1].start), max(hi, best[1].end)
+    return lo, hi

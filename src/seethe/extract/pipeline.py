@@ -1,0 +1,161 @@
+"""The extraction pipeline: normalize → cues → places → when → attribution → assemble.
+
+Each stage is a function from an ``Analysis`` to a new ``Analysis``, registered
+under a versioned name (``seethe.cues.v1``) so that an extraction run can
+record exactly which stages produced its incidents.  ``Extractor`` holds the
+compiled profile resources; it compiles nothing until its first report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Callable
+
+from seethe.errors import PublicationDateError
+from seethe.extract.assemble import Resources, assemble
+from seethe.extract.attribution import Credit, compile_outlets, find_credits
+from seethe.extract.cues import find_cues
+from seethe.extract.normalize import Document, normalize
+from seethe.extract.when import TimeMention, compile_holidays, find_times
+from seethe.geo.resolve import find_places
+from seethe.models import CueMatch, Incident, PlaceMention, Report
+from seethe.profile import Profile, load_profile
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the stages have found in one report so far."""
+
+    report: Report
+    published: dt.date
+    doc: Document | None = None
+    cues: dict[int, list[CueMatch]] = field(default_factory=dict)
+    places: list[PlaceMention] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+
+
+Stage = Callable[[Analysis, "Extractor"], Analysis]
+STAGES: dict[str, Stage] = {}
+
+
+def stage(name: str) -> Callable[[Stage], Stage]:
+    """Register a pipeline stage under a versioned name."""
+
+    def register(fn: Stage) -> Stage:
+        STAGES[name] = fn
+        return fn
+
+    return register
+
+
+@stage("seethe.normalize.v1")
+def _normalize(a: Analysis, ex: "Extractor") -> Analysis:
+    return replace(a, doc=normalize(a.report))
+
+
+@stage("seethe.cues.v1")
+def _cues(a: Analysis, ex: "Extractor") -> Analysis:
+    return replace(a, cues=find_cues(a.doc, ex.profile.cues))
+
+
+@stage("seethe.places.v1")
+def _places(a: Analysis, ex: "Extractor") -> Analysis:
+    return replace(a, places=find_places(a.doc, ex.profile.gazetteer))
+
+
+@stage("seethe.when.v1")
+def _when(a: Analysis, ex: "Extractor") -> Analysis:
+    return replace(a, times=find_times(a.doc.folded, a.doc.text, ex.holidays, ex.communication_verbs))
+
+
+@stage("seethe.attribution.v1")
+def _attribution(a: Analysis, ex: "Extractor") -> Analysis:
+    return replace(a, credits=find_credits(a.doc, ex.outlets))
+
+
+@stage("seethe.assemble.v1")
+def _assemble(a: Analysis, ex: "Extractor") -> Analysis:
+    incidents = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources, ex.min_confidence)
+    return replace(a, incidents=[replace(i, report_source=a.report.source) for i in incidents])
+
+
+DEFAULT_PIPELINE = (
+    "seethe.normalize.v1",
+    "seethe.cues.v1",
+    "seethe.places.v1",
+    "seethe.when.v1",
+    "seethe.attribution.v1",
+    "seethe.assemble.v1",
+)
+
+
+class Extractor:
+    """Turns reports into incidents with one country profile.
+
+    Cheap to construct; the profile's data is read and compiled on first use
+    and then shared by every report.
+    """
+
+    def __init__(self, profile: Profile | str = "kp", pipeline: tuple[str, ...] = DEFAULT_PIPELINE,
+                 min_confidence: float = 0.5) -> None:
+        self.profile = load_profile(profile) if isinstance(profile, str) else profile
+        self.pipeline = pipeline
+        self.min_confidence = min_confidence
+
+    @cached_property
+    def holidays(self):
+        return compile_holidays(self.profile.holidays)
+
+    @cached_property
+    def outlets(self):
+        return compile_outlets(self.profile.outlets)
+
+    @cached_property
+    def communication_verbs(self) -> frozenset[str]:
+        return frozenset(self.profile.lexicon.get("communication_verbs", []))
+
+    @cached_property
+    def resources(self) -> Resources:
+        import json
+
+        cats = self.profile.codebook.categories
+        actors = []
+        path = self.profile.folder / "actors.json"
+        if path.exists():
+            for a in json.loads(path.read_text(encoding="utf-8")).get("actors", []):
+                alts = "|".join(re.escape(t) for t in sorted(a["terms"], key=len, reverse=True))
+                actors.append((a["label"], re.compile(rf"\b(?:{alts})\b", re.I)))
+        return Resources(
+            labels={k: v.get("label", k) for k, v in cats.items()},
+            abroad_ok=frozenset(k for k, v in cats.items() if v.get("abroad")),
+            country=self.profile.country,
+            actors=tuple(actors),
+        )
+
+    def versions(self) -> dict[str, str]:
+        return {**self.profile.versions(), "pipeline": ",".join(self.pipeline)}
+
+    def analyse(self, report: Report) -> Analysis:
+        """Run every stage; the full ``Analysis`` (for debugging and evaluation)."""
+        if report.published is None:
+            raise PublicationDateError(
+                "no publication date: pass --published YYYY-MM-DD or add a date to the file", source=report.source
+            )
+        a = Analysis(report=report, published=report.published)
+        for name in self.pipeline:
+            a = STAGES[name](a, self)
+        return a
+
+    def extract(self, report: Report) -> list[Incident]:
+        """The incidents in one report with at least ``min_confidence``."""
+        return self.analyse(report).incidents
+
+
+def extract_report(report: Report, profile: Profile | str = "kp") -> list[Incident]:
+    """Incidents in one report (a convenience over ``Extractor``)."""
+    return Extractor(profile).extract(report)

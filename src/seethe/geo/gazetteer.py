@@ -1,0 +1,126 @@
+"""The gazetteer: every place a report can name, indexed by spelling-independent key."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from seethe.errors import GazetteerError
+from seethe.geo.variants import name_key
+from seethe.models import Place
+
+_PLACE_TYPES = {"country", "region", "province", "city", "county", "district", "town", "site", "feature"}
+_ISO_ADMIN1 = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+_ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+# When one name fits several entries and context does not decide, prefer the
+# kind of place reports mean by a bare name: a city over the county or
+# province of the same name, a county over a village.
+TYPE_RANK = {"city": 0, "county": 1, "town": 2, "district": 3, "site": 4, "province": 5,
+             "feature": 6, "region": 7, "country": 8}
+
+cached_key = lru_cache(maxsize=300_000)(name_key)
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Places and the index from name keys to them.  Build with ``load_gazetteer``."""
+
+    places: dict[str, Place]
+    index: dict[str, list[Place]]
+    phrase_index: dict[str, list[Place]]  # lower-case phrases ("across the country")
+    first_keys: frozenset[str]
+    max_tokens: int
+    population: dict[str, int] = field(default_factory=dict)
+    version: str = "unknown"
+
+    def lookup(self, name: str) -> list[Place]:
+        """Entries whose names share ``name``'s key, best first by type and population."""
+        key = cached_key(name)
+        found = self.index.get(key, []) + self.phrase_index.get(key, [])
+        return self.rank(found)
+
+    def rank(self, places: list[Place]) -> list[Place]:
+        return sorted(places, key=lambda p: (TYPE_RANK.get(p.type, 9), -self.population.get(p.id, 0), p.id))
+
+    def province(self, iso: str) -> Place | None:
+        for p in self.places.values():
+            if p.type == "province" and p.admin1_iso == iso:
+                return p
+        return None
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+def _check(record: dict, where: str) -> None:
+    for name in ("id", "name", "type", "country", "names"):
+        if name not in record:
+            raise GazetteerError(f"entry lacks {name!r}", source=where)
+    if record["type"] not in _PLACE_TYPES:
+        raise GazetteerError(f"unknown place type {record['type']!r}", source=where)
+    if not _ISO_COUNTRY.match(str(record["country"])):
+        raise GazetteerError(f"country {record['country']!r} is not an ISO 3166-1 alpha-2 code", source=where)
+    admin1 = record.get("admin1")
+    if admin1 is not None and not _ISO_ADMIN1.match(str(admin1)):
+        raise GazetteerError(f"admin1 {admin1!r} is not an ISO 3166-2 code", source=where)
+    for c in ("lat", "lon"):
+        v = record.get(c)
+        if v is not None and not isinstance(v, (int, float)):
+            raise GazetteerError(f"{c} must be a number or null", source=where)
+    if not isinstance(record["names"], list):
+        raise GazetteerError("names must be a list", source=where)
+
+
+def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version: str = "unknown") -> Gazetteer:
+    """Read a gazetteer JSONL file, check every entry, and index its names.
+
+    Raises ``GazetteerError`` naming the file and line of the first bad entry.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise GazetteerError(f"cannot read gazetteer: {exc.strerror}", source=str(path)) from exc
+    places: dict[str, Place] = {}
+    index: dict[str, list[Place]] = {}
+    phrase_index: dict[str, list[Place]] = {}
+    population: dict[str, int] = {}
+    first_keys: set[str] = set()
+    max_tokens = 1
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GazetteerError(f"not JSON ({exc.msg})", source=where) from exc
+        _check(record, where)
+        if record["id"] in places:
+            raise GazetteerError(f"duplicate id {record['id']!r}", source=where)
+        names = tuple(dict.fromkeys([record["name"], *record["names"]]))
+        place = Place(
+            id=record["id"], name=record["name"], type=record["type"], country=record["country"],
+            admin1_iso=record.get("admin1"), admin2=record.get("admin2"),
+            lat=record.get("lat"), lon=record.get("lon"), hangul=record.get("hangul"), names=names,
+        )
+        places[place.id] = place
+        if record.get("population"):
+            population[place.id] = int(record["population"])
+        for name in names:
+            if name.casefold() in not_places:
+                continue
+            key = name_key(name)
+            if len(key) < 3 and not re.search(r"[\uac00-\ud7a3]", key):
+                continue
+            target = phrase_index if name[:1].islower() else index
+            bucket = target.setdefault(key, [])
+            if place not in bucket:
+                bucket.append(place)
+            tokens = name.replace("-", " ").split()
+            max_tokens = max(max_tokens, len(tokens))
+            first_keys.add(name_key(tokens[0]) if tokens else key)
+    return Gazetteer(places, index, phrase_index, frozenset(first_keys), min(max_tokens, 6), population, version)

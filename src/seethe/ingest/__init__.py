@@ -1,0 +1,5 @@
+"""Ingest: reading reports from files (and later feeds and URLs)."""
+
+from seethe.ingest.files import iter_report_paths, parse_date, read_metadata, read_report
+
+__all__ = ["iter_report_paths", "parse_date", "read_metadata", "read_report"]

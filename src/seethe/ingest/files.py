@@ -1,0 +1,244 @@
+"""Reading report files: bytes → decoded text, media type and metadata.
+
+Every failure is a ``ReportError`` naming the file: a missing path, an empty
+or binary file, bytes that are neither UTF-8 nor a declared or detectable
+encoding, a file over the size limit.  Nothing here raises anything else
+for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from seethe.errors import ReportError
+from seethe.models import Report
+
+MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ""}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*\n", re.S)
+_FM_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$", re.M)
+_HTML_META = re.compile(
+    r"""<meta\s+[^>]*?(?:property|name|itemprop)\s*=\s*["'](?P<key>article:published_time|og:published_time|datePublished|date|dc\.date|pubdate|publish-date|og:site_name|og:url|og:title|author)["'][^>]*?content\s*=\s*["'](?P<value>[^"']*)["']""",
+    re.I,
+)
+_HTML_META_REV = re.compile(
+    r"""<meta\s+[^>]*?content\s*=\s*["'](?P<value>[^"']*)["'][^>]*?(?:property|name|itemprop)\s*=\s*["'](?P<key>article:published_time|og:published_time|datePublished|date|dc\.date|pubdate|og:site_name|og:url|og:title)["']""",
+    re.I,
+)
+_TIME_TAG = re.compile(r"""<time[^>]*datetime\s*=\s*["'](?P<value>[^"']+)["']""", re.I)
+_TITLE = re.compile(r"<title[^>]*>(?P<value>.*?)</title>", re.I | re.S)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_DATELINE = re.compile(
+    rf"(?:^|\n)\s*(?:published|posted|date|updated)?\s*:?\s*(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)|(?P<mdy>(?:{_MONTHS})\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d)|(?P<dmy>[0-3]?\d\s+(?:{_MONTHS})\.?\s+(?:19|20)\d\d))",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileMeta:
+    published: dt.date | None = None
+    outlet: str | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A publication date from ISO, "March 6, 2016" or "6 March 2016" text."""
+    value = value.strip()
+    m = re.match(r"((?:19|20)\d\d)-([01]?\d)-([0-3]?\d)", value)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    from dateutil import parser as dateparser
+
+    try:
+        return dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ReportError(f"invalid UTF-16 at byte {exc.start}", source=source) from exc
+    if b"\x00" in raw[:8192]:
+        raise ReportError("binary file (NUL bytes), not a text report", source=source)
+    if declared:
+        try:
+            return raw.decode(declared), declared.lower()
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise ReportError(f"cannot decode as declared encoding {declared!r}: {exc}", source=source) from exc
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    meta = _META_CHARSET.search(raw[:4096])
+    if meta:
+        enc = meta.group(1).decode("ascii", "replace")
+        try:
+            return raw.decode(enc), enc.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is not None and best.encoding and best.chaos < 0.2:
+        return str(best), best.encoding
+    raise ReportError(
+        f"not valid UTF-8 (bad byte at offset {utf8_error.start}) and no encoding could be detected; "
+        "pass --encoding", source=source,
+    )
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    return bad / len(sample)
+
+
+def media_type_of(path: str, text: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        return "text/html"
+    if suffix in (".md", ".markdown"):
+        return "text/markdown"
+    head = text[:2000].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text):
+        return "text/html"
+    if _FRONT_MATTER.match(text):
+        return "text/markdown"
+    return "text/plain"
+
+
+def read_metadata(text: str, media_type: str) -> FileMeta:
+    """Publication date, outlet, URL and title a file carries about itself."""
+    published = outlet = url = title = None
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        for m in _FM_LINE.finditer(fm.group("body")):
+            key, value = m.group("key").lower(), m.group("value").strip().strip("\"'")
+            if key in ("published", "date", "pubdate", "published_at") and value:
+                published = published or parse_date(value)
+            elif key in ("outlet", "source", "site", "publisher"):
+                outlet = outlet or value or None
+            elif key in ("url", "link", "canonical"):
+                url = url or value or None
+            elif key == "title":
+                title = title or value or None
+    if media_type == "text/html":
+        for pattern in (_HTML_META, _HTML_META_REV):
+            for m in pattern.finditer(text[:200_000]):
+                key, value = m.group("key").lower(), m.group("value")
+                if key in ("article:published_time", "og:published_time", "datepublished", "date", "dc.date", "pubdate", "publish-date"):
+                    published = published or parse_date(value)
+                elif key == "og:site_name":
+                    outlet = outlet or value
+                elif key == "og:url":
+                    url = url or value
+                elif key == "og:title":
+                    title = title or value
+        if published is None:
+            t = _TIME_TAG.search(text)
+            if t:
+                published = parse_date(t.group("value"))
+        if title is None:
+            t = _TITLE.search(text[:50_000])
+            if t:
+                title = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", t.group("value"))).strip() or None
+    if published is None:
+        body = text[fm.end():] if fm else text
+        head = re.sub(r"<[^>]+>", " ", body[:3000]) if media_type == "text/html" else body[:600]
+        m = _DATELINE.search(head)
+        if m:
+            published = parse_date(m.group("iso") or m.group("mdy") or m.group("dmy"))
+    return FileMeta(published, outlet, url, title)
+
+
+def read_report(
+    path: str | Path,
+    *,
+    published: dt.date | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
+    encoding: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Report:
+    """Read one report file (``-`` for standard input).
+
+    Values passed here win over what the file says about itself.  Raises
+    ``ReportError`` naming the file for every way a file can be unusable.
+    """
+    source = str(path)
+    if source == "-":
+        raw = sys.stdin.buffer.read(max_bytes + 1)
+        source = "<stdin>"
+    else:
+        p = Path(path)
+        try:
+            if p.is_dir():
+                raise ReportError("is a folder; give a file, or the folder alone to read every report in it", source=source)
+            size = p.stat().st_size
+        except FileNotFoundError:
+            raise ReportError("no such file", source=source) from None
+        except PermissionError:
+            raise ReportError("permission denied", source=source) from None
+        except OSError as exc:
+            raise ReportError(f"cannot read: {exc.strerror}", source=source) from None
+        if size > max_bytes:
+            raise ReportError(f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)", source=source)
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise ReportError(f"cannot read: {exc.strerror}", source=source) from None
+    if len(raw) > max_bytes:
+        raise ReportError(f"too large (over {max_bytes / 1e6:.0f} MB)", source=source)
+    if not raw.strip():
+        raise ReportError("empty file", source=source)
+    text, used = _decode(raw, source, encoding)
+    if _control_ratio(text) > 0.05:
+        raise ReportError("binary file (control characters), not a text report", source=source)
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    media_type = media_type_of(source, text)
+    meta = read_metadata(text, media_type)
+    return Report(
+        text=text,
+        source=source,
+        published=published or meta.published,
+        outlet=outlet or meta.outlet,
+        url=url or meta.url,
+        title=meta.title,
+        media_type=media_type,
+        encoding=used,
+        raw=raw,
+    )
+
+
+def iter_report_paths(paths: list[str]) -> Iterator[str]:
+    """Files named, and the report files in folders named (recursively, sorted).
+
+    Folders skip hidden files and gold annotations (``*.gold.json``).
+    """
+    for given in paths:
+        p = Path(given)
+        if given != "-" and p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(p).parts) \
+                        and not child.name.endswith(".json") and child.suffix.lower() in TEXT_SUFFIXES:
+                    yield str(child)
+        else:
+            yield given
