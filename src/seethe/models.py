@@ -117,11 +117,11 @@ class Incident:
     actors: tuple[str, ...] = ()
     rule_ids: tuple[str, ...] = ()
     report_source: str | None = None
-    country_default: str | None = None  # country when no place is named
+    country_default: str | None = None  # the profile's country; the location when no place is named
 
     def location_dict(self) -> dict[str, Any]:
         p = self.place
-        if p is None:
+        if p is None or self.place_mention is None and p is None:
             return {
                 "mention": self.place_mention,
                 "name": None,
@@ -130,17 +130,19 @@ class Incident:
                 "country": self.country_default,
                 "lat": None,
                 "lon": None,
-                "precision": "unknown" if self.country_default is None else "country",
+                "precision": "country" if self.country_default else "unknown",
             }
-        admin1 = p.admin1_iso if p.country == "KP" or p.admin1_iso else None
-        if p.country != "KP" and admin1 is None:
-            admin1 = p.country  # incidents abroad carry the country code (codebook)
+        home = self.country_default or "KP"
+        # Incidents abroad carry the country's ISO 3166-1 code as admin1 (codebook);
+        # the foreign subdivision, where known, goes in "subdivision".
+        admin1 = p.admin1_iso if p.country == home else p.country
         return {
             "mention": self.place_mention,
             "name": p.name,
             "place_id": p.id,
             "admin2": p.admin2,
             "admin1_iso": admin1,
+            "subdivision": p.admin1_iso if p.country != home else None,
             "country": p.country,
             "lat": p.lat,
             "lon": p.lon,

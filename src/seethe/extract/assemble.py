@@ -19,12 +19,13 @@ written:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
 from seethe.extract.attribution import Credit, credits_for, introduces_quote
-from seethe.extract.normalize import Document, Sentence
+from seethe.extract.normalize import Document, Sentence, Span
 from seethe.extract.when import TimeMention, default_span, resolve_mention
 from seethe.models import CueMatch, Incident, Place, PlaceMention, TimeSpan
 
@@ -43,6 +44,7 @@ class Resources:
     abroad_ok: frozenset[str]
     country: str
     actors: tuple[tuple[str, re.Pattern[str]], ...]
+    out_of_scope: frozenset[str] = frozenset()
 
 
 def _group_lists(mentions: list[PlaceMention], text: str) -> list[list[PlaceMention]]:
@@ -64,7 +66,7 @@ def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 def _usable(m: PlaceMention, category: str, res: Resources) -> bool:
-    if m.score < 0.5:
+    if m.score < 0.5 or m.place.country in res.out_of_scope:
         return False
     if m.place.country != res.country and category not in res.abroad_ok:
         return False
@@ -104,6 +106,24 @@ def _actors(text: str, s: Sentence, cue: CueMatch, res: Resources) -> tuple[str,
     return (best[1],) if best else ()
 
 
+def _is_title(text: str, para: Span, index: int) -> bool:
+    """A headline: among the first paragraphs, short, with no closing punctuation."""
+    body = text[para.start:para.end].strip()
+    return index < 3 and len(_WORDS.findall(body)) <= 20 and not re.search(r"[.!?\"'\]]$", body)
+
+
+def _inside(outer: Place, inner: Place) -> bool:
+    """Whether ``inner`` lies within ``outer`` by the admin hierarchy."""
+    if outer.id == inner.id:
+        return False
+    if outer.type == "province":
+        return inner.admin1_iso == outer.admin1_iso and inner.type != "province"
+    if outer.type in ("city", "county", "district") and inner.admin2:
+        return inner.admin1_iso == outer.admin1_iso and inner.admin2.split()[0].lower() == outer.name.split()[0].lower() \
+            and _SPECIFICITY.get(inner.type, 9) < _SPECIFICITY.get(outer.type, 9)
+    return False
+
+
 def assemble(
     doc: Document,
     cues: dict[int, list[CueMatch]],
@@ -120,8 +140,6 @@ def assemble(
     sentences = doc.sentences
     places_by_sentence: dict[int, list[PlaceMention]] = {}
     times_by_sentence: dict[int, list[TimeMention]] = {}
-    import bisect
-
     starts = [s.start for s in sentences]
 
     def sentence_of(offset: int) -> int:
@@ -131,6 +149,8 @@ def assemble(
         places_by_sentence.setdefault(sentence_of(m.start), []).append(m)
     for t in times:
         times_by_sentence.setdefault(sentence_of(t.start), []).append(t)
+
+    titles = {i for i, p in enumerate(doc.paragraphs) if _is_title(text, p, i)}
 
     # The reference date of each paragraph: the date a quoted source spoke, if given.
     para_ref: dict[int, dt.date] = {}
@@ -150,13 +170,17 @@ def assemble(
         places_by_sentence.setdefault(k - 1, []).extend(places_by_sentence.get(k, []))
         times_by_sentence.setdefault(k - 1, []).extend(times_by_sentence.get(k, []))
 
+    def strong_in(k: int) -> list[PlaceMention]:
+        return [m for m in places_by_sentence.get(k, [])
+                if m.score >= 0.5 and not _is_weak(m, res.country) and m.place.country not in res.out_of_scope]
+
     def next_place_in_para(k: int) -> list[PlaceMention]:
         """The first places named later in the same paragraph (the lead named no place)."""
         para = sentences[k].paragraph
         for j in range(k + 1, len(sentences)):
             if sentences[j].paragraph != para:
                 break
-            strong_j = [m for m in places_by_sentence.get(j, []) if m.score >= 0.5 and not _is_weak(m, res.country)]
+            strong_j = strong_in(j)
             if strong_j:
                 groups = _group_lists(strong_j, text)
                 return min(groups, key=lambda g: min(_SPECIFICITY.get(m.place.type, 9) for m in g))
@@ -177,11 +201,15 @@ def assemble(
     last_place_in_para: dict[int, list[PlaceMention]] = {}
     last_place_doc: list[PlaceMention] = []
     last_place_para = -1
+    # Specific places (below province) named so far, to tell a one-place story from a roundup.
+    story_places: dict[str, Place] = {}
     last_time_in_para: dict[int, TimeSpan] = {}
     for k, s in enumerate(sentences):
+        if s.paragraph in titles:
+            continue
         ref = para_ref.get(s.paragraph, published)
         s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
-        strong = [m for m in s_places if not _is_weak(m, res.country)]
+        strong = strong_in(k)
         s_times = []
         for t in times_by_sentence.get(k, []):
             if t.kind != "event":
@@ -189,29 +217,44 @@ def assemble(
             span = resolve_mention(t, ref)
             if span is not None and span.start <= published + dt.timedelta(days=1):
                 s_times.append(span)
+        sentence_text = doc.folded[s.start:s.end]
+        refers_back = _PLACE_ANAPHORA.search(sentence_text) is not None
+        single_story = _single_story(story_places)
         for cue in cues.get(k, []):
             usable = [m for m in strong if _usable(m, cue.category, res)]
             place_conf = 0.05
+            chosen: list[PlaceMention] = []
             if usable:
                 groups = _group_lists(usable, text)
-                chosen = min(groups, key=lambda g: (_distance(g[0].start, g[-1].end, cue.start, cue.end), g[0].start))
+                chosen = min(groups, key=lambda g: (
+                    # Rivers and regions locate less well than towns: prefer any other group.
+                    all(m.place.type in ("feature", "region") for m in g),
+                    _distance(g[0].start, g[-1].end, cue.start, cue.end), g[0].start))
+                # "A source in X Province" after the story named a town in X: the town.
+                if len(chosen) == 1 and chosen[0].place.type == "province":
+                    inner = [m for m in (last_place_in_para.get(s.paragraph) or last_place_doc)
+                             if _inside(chosen[0].place, m.place)]
+                    if inner:
+                        chosen = inner
             else:
                 carried = [m for m in last_place_in_para.get(s.paragraph, []) if _usable(m, cue.category, res)]
                 ahead = [m for m in next_place_in_para(k) if _usable(m, cue.category, res)]
+                weak = any(_is_weak(m, res.country) or m.place.type == "country" for m in s_places)
                 if carried:
                     chosen, place_conf = carried, -0.05
-                elif ahead and not any(_is_weak(m, res.country) for m in s_places):
+                elif ahead and not weak:
                     chosen, place_conf = ahead, -0.07
-                else:
-                    # The scene set in the paragraph just before carries into quotes that follow it;
-                    # commentary and paragraphs further on do not inherit it.
-                    carried = [m for m in last_place_doc if _usable(m, cue.category, res)] \
-                        if last_place_para == s.paragraph - 1 and s.paragraph not in commentary else []
-                    weak = [m for m in s_places if _is_weak(m, res.country) or m.place.type == "country"]
-                    if carried and not weak:
-                        chosen, place_conf = carried, -0.12
-                    else:
-                        chosen, place_conf = [], -0.15
+                elif s.paragraph not in commentary and not weak:
+                    # The scene set in the paragraph just before carries into the quotes that
+                    # follow; "the city", "the county" and one-place stories carry further.
+                    doc_place = [m for m in last_place_doc if _usable(m, cue.category, res)]
+                    if doc_place and (last_place_para == s.paragraph - 1 or refers_back):
+                        chosen, place_conf = doc_place, -0.1
+                    elif single_story is not None and _usable_place(single_story, cue.category, res):
+                        chosen = [PlaceMention(-1, -1, single_story.name, single_story)]
+                        place_conf = -0.1
+                if not chosen:
+                    place_conf = -0.15
             if s_times:
                 span = min(s_times, key=lambda t: _distance(t.offset or 0, (t.offset or 0) + len(t.mention or ""), cue.start, cue.end))
                 time_conf = 0.03
@@ -238,17 +281,38 @@ def assemble(
                     place=m.place if m else None, place_mention=m.text if m else None,
                     time=span, evidence_text=evidence, evidence_start=s.start, evidence_end=s.end,
                     confidence=confidence, reported_by=reported, actors=actors, rule_ids=(cue.rule_id,),
-                    country_default=None if m else res.country,
+                    country_default=res.country,
                 ))
         if strong:
             last_place_in_para[s.paragraph] = _group_lists(strong, text)[-1]
             last_place_doc = last_place_in_para[s.paragraph]
             last_place_para = s.paragraph
+            for m in strong:
+                if m.place.country == res.country and m.place.type not in ("province", "country", "region", "feature"):
+                    story_places.setdefault(m.place.id, m.place)
         if s_times:
             last_time_in_para[s.paragraph] = s_times[-1]
     paragraph_of = {s.start: s.paragraph for s in sentences}
     kept = [i for i in incidents if i.confidence >= min_confidence]
     return merge_duplicates(kept, paragraph_of)
+
+
+_PLACE_ANAPHORA = re.compile(r"\b(?:the|that|this|same)\s+(?:same\s+)?(?:city|town|county|province|area|region|district|village|border city|port|neighborhood|market)\b")
+
+
+def _single_story(story: dict[str, Place]) -> Place | None:
+    """The one place a story is about, when every specific place named so far is it or inside it."""
+    if not story:
+        return None
+    places = list(story.values())
+    for p in places:
+        if all(q.id == p.id or _inside(p, q) for q in places):
+            return p
+    return None
+
+
+def _usable_place(place: Place, category: str, res: Resources) -> bool:
+    return place.country not in res.out_of_scope and (place.country == res.country or category in res.abroad_ok)
 
 
 def _overlap(a: TimeSpan, b: TimeSpan) -> bool:
@@ -271,7 +335,9 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
             if prev.category != inc.category:
                 continue
             if prev_place != key_place:
-                if None not in (prev_place, key_place):
+                nested = prev.place is not None and inc.place is not None and (
+                    _inside(prev.place, inc.place) or _inside(inc.place, prev.place))
+                if None not in (prev_place, key_place) and not nested:
                     continue
                 gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
                 if gap > 2:
@@ -280,6 +346,8 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 continue
             better_time = inc.time if _PRECISION_RANK[inc.time.precision] < _PRECISION_RANK[prev.time.precision] else prev.time
             placed = prev if prev.place is not None else inc
+            if prev.place is not None and inc.place is not None and _inside(prev.place, inc.place):
+                placed = inc  # keep the more specific place
             out[i] = replace(
                 prev,
                 place=placed.place,

@@ -202,6 +202,9 @@ def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: in
     incidents already told, so it is not a new incident.
     """
     lo = sentence.start
+    # A conditional sentence ("If confirmed, he would be ...") reports no incident.
+    if re.match(r"\W*(?:if|unless|should|were)\b", cue_text[lo:lo + 12]):
+        return True
     if cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30), trigger_start):
         return True
     words = [m for m in _WORD.finditer(cue_text, lo, trigger_start)]
@@ -268,7 +271,8 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                 partners = _partners(cue_text, h, shits, rule)
                 if partners is not None:
                     start = min(h.start, partners[0])
-                    if not _guarded(doc, cue_text, sentence, start, cues):
+                    # A guard before either part ("would be punished", "no soldiers deserted") counts.
+                    if not any(_guarded(doc, cue_text, sentence, at, cues) for at in {start, h.start, partners[2]}):
                         match = (start, max(h.end, partners[1]))
                         break
             if match is None:
@@ -288,9 +292,11 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     return out
 
 
-def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int] | None:
-    """Span covering one hit of every other slot within the window, or None."""
+def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int, int] | None:
+    """Span covering one hit of every other slot within the window, and where
+    the last partner starts; None when a slot has no hit in the window."""
     lo, hi = first.start, first.end
+    last_start = first.start
     for slot in range(1, rule.slots):
         role = f"s{slot}"
         best = None
@@ -314,4 +320,5 @@ def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[
         if best is None:
             return None
         lo, hi = min(lo, best[1].start), max(hi, best[1].end)
-    return lo, hi
+        last_start = best[1].start
+    return lo, hi, last_start

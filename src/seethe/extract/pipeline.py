@@ -135,6 +135,7 @@ class Extractor:
             abroad_ok=frozenset(k for k, v in cats.items() if v.get("abroad")),
             country=self.profile.country,
             actors=tuple(actors),
+            out_of_scope=frozenset(self.profile.codebook.out_of_scope),
         )
 
     def versions(self) -> dict[str, str]:

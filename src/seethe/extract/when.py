@@ -300,8 +300,9 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
         before = folded[max(0, t.start - 60):t.start]
         clause = re.split(r"[.;!?\"]", before)[-1]
         words = clause.split()
-        # "told Daily NK on March 6", "said on Tuesday": the date the source spoke.
-        if words and words[-1] in ("on", "last", "this") and any(w.strip(",") in communication_verbs for w in words[-5:]):
+        # "told Daily NK on March 6", "said on Tuesday", "said in late November":
+        # the date the source spoke (the verb within three words of it).
+        if words and words[-1] in ("on", "last", "this", "in") and any(w.strip(",") in communication_verbs for w in words[-4:-1]):
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
         elif t.pattern == "weekday" and any(w.strip(",") in communication_verbs for w in words[-3:]):
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)

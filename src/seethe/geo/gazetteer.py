@@ -36,6 +36,7 @@ class Gazetteer:
     max_tokens: int
     population: dict[str, int] = field(default_factory=dict)
     version: str = "unknown"
+    not_places: frozenset[str] = frozenset()
 
     def lookup(self, name: str) -> list[Place]:
         """Entries whose names share ``name``'s key, best first by type and population."""
@@ -123,4 +124,5 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
             tokens = name.replace("-", " ").split()
             max_tokens = max(max_tokens, len(tokens))
             first_keys.add(name_key(tokens[0]) if tokens else key)
-    return Gazetteer(places, index, phrase_index, frozenset(first_keys), min(max_tokens, 6), population, version)
+    return Gazetteer(places, index, phrase_index, frozenset(first_keys), min(max_tokens, 6), population, version,
+                     not_places)

@@ -25,7 +25,12 @@ from seethe.models import Place, PlaceMention
 
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']*|[0-9]+|[\uac00-\ud7a3]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_CONNECTOR = re.compile(r"^\s*(?:,|, in|in|of|,? ?near|,? ?outside|'s|s'|, part of|, which is in)?\s*(?:the\s+)?$", re.I)
+_CONNECTOR = re.compile(
+    r"^\s*(?:,|, in|in|of|,? ?near|,? ?outside|'s|s'|, part of|, which is in|"
+    r",\s+(?:the|a)\s+(?:\w+\s+){0,2}(?:capital|city|town|county|district|port|seat|village)\s+(?:of|in|on)|"
+    r"\s*\(|\s*,\s*in)?\s*(?:the\s+)?$",
+    re.I,
+)
 _METONYMY_NEXT = re.compile(
     r"^\s*(?:has|have|had|is|was|will|would|wants|want|said|says|say|announced|claims|claimed|denied|"
     r"insists|appears|seems|continues|keeps|must|may|might|officials|regime|leadership|authorities|"
@@ -33,7 +38,7 @@ _METONYMY_NEXT = re.compile(
     re.I,
 )
 # "a source from Ryanggang Province": where the source lives is where the news is from.
-_SOURCE_FROM = re.compile(r"\b(?:sources?|residents?|informants?|natives?|defectors?|contacts?|reporters?|correspondents?)\s+(?:\w+\s+)?from\s+(?:the\s+)?$", re.I)
+_SOURCE_FROM = re.compile(r"\b(?:sources?|residents?|informants?|natives?|defectors?|contacts?|reporters?|correspondents?|woman|man|family|couple|mother|father|teenager|boy|girl|farmer|soldier)\s+(?:\w+\s+)?from\s+(?:the\s+)?$", re.I)
 _CAPITALS = {"pyongyang", "seoul", "beijing", "washington", "moscow", "tokyo"}
 _NOT_LOCATIVE = re.compile(r"\b(?:from|to|into|with|via|towards?|against|than)\s+(?:the\s+)?$", re.I)
 _HANGUL_PARTICLES = ("에서는", "에서", "으로", "에는", "에도", "의", "에", "은", "는", "이", "가", "을", "를", "로", "과", "와")
@@ -100,6 +105,8 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
                 span = text[s:end]
                 if any(ch in span for ch in ".,;:!?\"()[]\n"):
                     continue
+            if text[s:end].casefold() in gaz.not_places:
+                continue
             key = cached_key(text[s:end])
             found = gaz.index.get(key) if upper else None
             phrase = gaz.phrase_index.get(key)
@@ -194,7 +201,7 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
         # Gather a chain "A in B, C": later names are containers of earlier ones.
         chain = [c]
         j = i + 1
-        while j < len(cands) and _CONNECTOR.match(text[chain[-1].end:cands[j].start]) and cands[j].start - chain[-1].end <= 12:
+        while j < len(cands) and cands[j].start - chain[-1].end <= 40 and _CONNECTOR.match(text[chain[-1].end:cands[j].start]):
             chain.append(cands[j])
             j += 1
         # Resolve from the outside in.

@@ -16,7 +16,8 @@ _REQUIRED_FILES = ("codebook", "cues", "holidays", "outlets", "gazetteer")
 @dataclass(frozen=True, slots=True)
 class Codebook:
     version: str
-    categories: dict[str, dict[str, str]]
+    categories: dict[str, dict[str, Any]]
+    out_of_scope: tuple[str, ...] = ()
 
     def label(self, code: str) -> str:
         return self.categories.get(code, {}).get("label", code)
@@ -93,7 +94,7 @@ class Profile:
         for code, info in cats.items():
             _require(code.count(".") == 1, f"category {code!r} is not family.type", path)
             _require(isinstance(info, dict) and "label" in info, f"category {code!r} lacks a label", path)
-        return Codebook(str(data.get("version", "1")), cats)
+        return Codebook(str(data.get("version", "1")), cats, tuple(data.get("out_of_scope_countries", [])))
 
     @cached_property
     def cue_rules(self) -> list[dict[str, Any]]:
