@@ -159,6 +159,13 @@ def assemble(
             span = resolve_mention(t, published)
             if span is not None:
                 para_ref.setdefault(sentences[sentence_of(t.start)].paragraph, span.start)
+    # Later paragraphs quoting the same source read dates against the same day.
+    carried_ref: dict[int, dt.date] = {}
+    current = None
+    for p_index in range(len(doc.paragraphs)):
+        current = para_ref.get(p_index, current)
+        if current is not None:
+            carried_ref[p_index] = current
 
     # Fragments: a short sentence without a cue lends its places and times to the one before.
     for k in range(1, len(sentences)):
@@ -188,14 +195,18 @@ def assemble(
 
     # A paragraph of commentary names no place, time or source: its cues are
     # the writer's generalizations more often than incidents.
+    # Only a report written in its author's own voice ("I", "we") has commentary.
     commentary: set[int] = set()
-    for p_index, para in enumerate(doc.paragraphs):
-        has_place = any(m.score >= 0.5 and not _is_weak(m, res.country) and para.start <= m.start < para.end for m in places)
-        has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
-        has_credit = any(c.paragraph == p_index for c in credits)
-        quoted = re.search(r'"[^"]{40,}"', text[para.start:para.end]) is not None
-        if not (has_place or has_time or has_credit or quoted):
-            commentary.add(p_index)
+    unquoted = re.sub(r'"[^"]*"', " ", text)
+    if _FIRST_PERSON.search(unquoted):
+        for p_index, para in enumerate(doc.paragraphs):
+            body = text[para.start:para.end]
+            has_place = any(m.score >= 0.5 and not _is_weak(m, res.country) and para.start <= m.start < para.end for m in places)
+            has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
+            has_credit = any(c.paragraph == p_index for c in credits)
+            sourced = re.search(r'"[^"]{40,}"', body) is not None or _ATTRIBUTION.search(body) is not None
+            if not (has_place or has_time or has_credit or sourced):
+                commentary.add(p_index)
 
     incidents: list[Incident] = []
     last_place_in_para: dict[int, list[PlaceMention]] = {}
@@ -207,7 +218,7 @@ def assemble(
     for k, s in enumerate(sentences):
         if s.paragraph in titles:
             continue
-        ref = para_ref.get(s.paragraph, published)
+        ref = carried_ref.get(s.paragraph, published)
         s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
         strong = strong_in(k)
         s_times = []
@@ -220,8 +231,11 @@ def assemble(
         sentence_text = doc.folded[s.start:s.end]
         refers_back = _PLACE_ANAPHORA.search(sentence_text) is not None
         single_story = _single_story(story_places)
+        named_out = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5 and m.place.country in res.out_of_scope]
         for cue in cues.get(k, []):
             usable = [m for m in strong if _usable(m, cue.category, res)]
+            if named_out and not usable:
+                continue  # it happened where the profile does not look (police in a South Korean city)
             place_conf = 0.05
             chosen: list[PlaceMention] = []
             if usable:
@@ -261,6 +275,7 @@ def assemble(
             elif s.paragraph in last_time_in_para:
                 span, time_conf = last_time_in_para[s.paragraph], 0.0
             elif s.paragraph in para_ref:
+                ref = para_ref[s.paragraph]
                 span = TimeSpan(ref - dt.timedelta(days=7), ref, "week", None, None)
                 time_conf = 0.0
             else:
@@ -297,6 +312,10 @@ def assemble(
     return merge_duplicates(kept, paragraph_of)
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|we|we've|We|We've|my|our|Our|My)\b")
+_ATTRIBUTION = re.compile(
+    r"\b(?:sources?|according to|residents?|partner|informant|witness(?:es)?|eyewitness)\b"
+    r"|\b(?:he|she|they|officials?|police|authorities)\s+(?:said|says|added|told|explained|reported)\b", re.I)
 _PLACE_ANAPHORA = re.compile(r"\b(?:the|that|this|same)\s+(?:same\s+)?(?:city|town|county|province|area|region|district|village|border city|port|neighborhood|market)\b")
 
 
@@ -342,9 +361,12 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
                 if gap > 2:
                     continue
-            if not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)):
+            # A time the sentence did not state itself (inherited or default) never keeps two mentions apart.
+            if not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)
+                    or prev.time.mention is None or inc.time.mention is None):
                 continue
-            better_time = inc.time if _PRECISION_RANK[inc.time.precision] < _PRECISION_RANK[prev.time.precision] else prev.time
+            better_time = inc.time if (inc.time.mention is not None, -_PRECISION_RANK[inc.time.precision]) > \
+                (prev.time.mention is not None, -_PRECISION_RANK[prev.time.precision]) else prev.time
             placed = prev if prev.place is not None else inc
             if prev.place is not None and inc.place is not None and _inside(prev.place, inc.place):
                 placed = inc  # keep the more specific place

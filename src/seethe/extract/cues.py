@@ -144,7 +144,9 @@ def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet
             guards.add_word(p, (p, kind))
     guards.make_automaton()
     anaphoric = lexicon.get("anaphoric") or []
-    anaphora = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in anaphoric) + r")\s+(?:[a-z']+,?\s+(?:and\s+)?){0,3}$") if anaphoric else None
+    # "these mobilizations", "these mobilizations, confiscations" — but not "those who", "those with".
+    anaphora = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in anaphoric)
+                          + r")\s+(?!who\b|with\b|whose\b|that\b|in\b|of\b)(?:[a-z']+,\s+){0,3}(?:and\s+)?$") if anaphoric else None
     return CueSet(compiled, auto, regex_terms, guards, int(lexicon.get("guard_window_tokens", 5)), anaphora,
                   {rid: i for i, rid in enumerate(compiled)})
 
@@ -195,15 +197,16 @@ def _words_between(text: str, a: int, b: int) -> int:
     return len(_WORD.findall(text, a, b))
 
 
-def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: int, cues: CueSet) -> bool:
+def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: int, cues: CueSet,
+             floor: int | None = None) -> bool:
     """A negation, hypothetical or anaphoric word in the few words before the trigger.
 
     Anaphora ("these mobilizations", "such crackdowns") points back at
     incidents already told, so it is not a new incident.
     """
-    lo = sentence.start
+    lo = sentence.start if floor is None else max(sentence.start, floor)
     # A conditional sentence ("If confirmed, he would be ...") reports no incident.
-    if re.match(r"\W*(?:if|unless|should|were)\b", cue_text[lo:lo + 12]):
+    if re.match(r"\W*(?:if|unless|should|were)\b", cue_text[sentence.start:sentence.start + 12]):
         return True
     if cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30), trigger_start):
         return True
@@ -256,7 +259,8 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
         movers = {h.rule for h in shits if h.role == "move"}
         found: list[CueMatch] = []
         for rid, rule in cues.rules.items():
-            if rid in unless or (rule.unless_scope == "paragraph" and rid in by_paragraph_unless.get(sentence.paragraph, ())):
+            if rid in unless or (rule.unless_scope == "paragraph" and rid in by_paragraph_unless.get(sentence.paragraph, ())) \
+                    or (rule.unless_scope == "document" and any(rid in v for v in by_paragraph_unless.values())):
                 continue
             firsts = [h for h in shits if h.rule == rid and h.role == "s0"]
             if not firsts:
@@ -272,7 +276,11 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                 if partners is not None:
                     start = min(h.start, partners[0])
                     # A guard before either part ("would be punished", "no soldiers deserted") counts.
-                    if not any(_guarded(doc, cue_text, sentence, at, cues) for at in {start, h.start, partners[2]}):
+                    # (Looking back from the later part stops at the earlier one: "crack down on
+                    # vendors" is one cue, not a guard before "vendors".)
+                    if not (_guarded(doc, cue_text, sentence, start, cues)
+                            or _guarded(doc, cue_text, sentence, max(h.start, partners[2]), cues,
+                                        floor=h.end if partners[2] > h.start else partners[0])):
                         match = (start, max(h.end, partners[1]))
                         break
             if match is None:

@@ -230,7 +230,9 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
             score = 1.0
             before = text[max(0, start - 16):start]
             after = text[end:end + 40]
-            if text[links[best].start:links[best].end].lower() in _CAPITALS and len(links) == 1 and _METONYMY_NEXT.match(after):
+            if text[max(0, start - 5):start].lower().endswith(("anti-", "pro-")):
+                score = 0.0  # "anti-Pyongyang leaflets" name no place
+            elif text[links[best].start:links[best].end].lower() in _CAPITALS and len(links) == 1 and _METONYMY_NEXT.match(after):
                 score = 0.2  # "Pyongyang has ..." is the regime
             elif _NOT_LOCATIVE.search(before) and not _SOURCE_FROM.search(text[max(0, start - 40):start]):
                 # An origin or destination ("trains to Pyongyang", "smuggled from China"),
