@@ -269,6 +269,10 @@ def assemble(
                         place_conf = -0.1
                 if not chosen:
                     place_conf = -0.15
+            # A province stands for the story's town inside it ("a source in X Province").
+            if len(chosen) == 1 and chosen[0].place.type == "province" and single_story is not None \
+                    and _inside(chosen[0].place, single_story):
+                chosen = [PlaceMention(-1, -1, single_story.name, single_story)]
             if s_times:
                 span = min(s_times, key=lambda t: _distance(t.offset or 0, (t.offset or 0) + len(t.mention or ""), cue.start, cue.end))
                 time_conf = 0.03

@@ -39,6 +39,7 @@ _METONYMY_NEXT = re.compile(
 )
 # "a source from Ryanggang Province": where the source lives is where the news is from.
 _SOURCE_FROM = re.compile(r"\b(?:sources?|residents?|informants?|natives?|defectors?|contacts?|reporters?|correspondents?|woman|man|family|couple|mother|father|teenager|boy|girl|farmer|soldier)\s+(?:\w+\s+)?from\s+(?:the\s+)?$", re.I)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|inside|around|of)\s+(?:the\s+)?$", re.I)
 _CAPITALS = {"pyongyang", "seoul", "beijing", "washington", "moscow", "tokyo"}
 _NOT_LOCATIVE = re.compile(r"\b(?:from|to|into|with|via|towards?|against|than)\s+(?:the\s+)?$", re.I)
 _HANGUL_PARTICLES = ("에서는", "에서", "으로", "에는", "에도", "의", "에", "은", "는", "이", "가", "을", "를", "로", "과", "와")
@@ -232,7 +233,8 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
             after = text[end:end + 40]
             if text[max(0, start - 5):start].lower().endswith(("anti-", "pro-")):
                 score = 0.0  # "anti-Pyongyang leaflets" name no place
-            elif text[links[best].start:links[best].end].lower() in _CAPITALS and len(links) == 1 and _METONYMY_NEXT.match(after):
+            elif text[links[best].start:links[best].end].lower() in _CAPITALS and len(links) == 1 \
+                    and _METONYMY_NEXT.match(after) and not _PREPOSITION_BEFORE.search(before):
                 score = 0.2  # "Pyongyang has ..." is the regime
             elif _NOT_LOCATIVE.search(before) and not _SOURCE_FROM.search(text[max(0, start - 40):start]):
                 # An origin or destination ("trains to Pyongyang", "smuggled from China"),
