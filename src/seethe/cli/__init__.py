@@ -6,6 +6,7 @@ Every ``SeetheError`` is caught here, once, and printed as one line
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("seethe: interrupted", err=True)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the one place a bug meets a user
+        if os.environ.get("SEETHE_DEBUG"):
+            raise
+        click.echo(f"seethe: internal error: {type(exc).__name__}: {exc} (set SEETHE_DEBUG=1 for the traceback)", err=True)
+        return 70
     return 0
 
 

@@ -43,7 +43,8 @@ class Resources:
     labels: dict[str, str]
     abroad_ok: frozenset[str]
     country: str
-    actors: tuple[tuple[str, re.Pattern[str]], ...]
+    actor_pattern: re.Pattern[str] | None
+    actor_labels: dict[str, str]
     out_of_scope: frozenset[str] = frozenset()
 
 
@@ -96,13 +97,13 @@ def _summary(label: str, text: str, s: Sentence, cue: CueMatch) -> str:
     return f"{label}: {clause or sentence[:140]}"
 
 
-def _actors(text: str, s: Sentence, cue: CueMatch, res: Resources) -> tuple[str, ...]:
+def _actors(mentions: list[tuple[int, int, str]], cue: CueMatch) -> tuple[str, ...]:
+    """The actor named nearest the cue in its sentence, if any."""
     best = None
-    for label, pattern in res.actors:
-        for m in pattern.finditer(text, s.start, s.end):
-            d = _distance(m.start(), m.end(), cue.start, cue.end)
-            if best is None or d < best[0]:
-                best = (d, label)
+    for a, b, label in mentions:
+        d = _distance(a, b, cue.start, cue.end)
+        if best is None or d < best[0]:
+            best = (d, label)
     return (best[1],) if best else ()
 
 
@@ -232,6 +233,9 @@ def assemble(
         refers_back = _PLACE_ANAPHORA.search(sentence_text) is not None
         single_story = _single_story(story_places)
         named_out = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5 and m.place.country in res.out_of_scope]
+        actor_mentions = [(m.start(), m.end(), res.actor_labels[m.lastgroup])
+                          for m in res.actor_pattern.finditer(doc.folded, s.start, s.end)] \
+            if res.actor_pattern is not None and k in cues else []
         for cue in cues.get(k, []):
             usable = [m for m in strong if _usable(m, cue.category, res)]
             if named_out and not usable:
@@ -292,7 +296,7 @@ def assemble(
             confidence = max(0.05, min(0.99, confidence))
             evidence = text[s.start:s.end]
             summary = _summary(res.labels.get(cue.category, cue.category), text, s, cue)
-            actors = _actors(text, s, cue, res)
+            actors = _actors(actor_mentions, cue)
             targets: list[PlaceMention | None] = list(chosen) or [None]
             for m in targets:
                 incidents.append(Incident(

@@ -11,8 +11,12 @@ to a verb of reporting, in brackets, or after "according to"/"told".
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from seethe.extract.normalize import Document
 from seethe.profile import Outlet
@@ -34,8 +38,17 @@ class Credit:
 
 @dataclass(frozen=True, slots=True)
 class OutletMatcher:
-    pattern: re.Pattern[str]
+    aliases: Any  # an Aho-Corasick automaton over lower-case aliases
     by_alias: dict[str, str]
+
+
+_BEFORE = re.compile(
+    r"(?:according\s+to|told|tells|telling|speaking\s+to|spoke\s+to|in\s+an?\s+(?:interview|phone\s+call)\s+with|"
+    r"reported\s+by|quoted\s+by|cited\s+by|via|citing|source\s+for|reported\s+to|said\s+to|"
+    r"(?:" + _REPORT_VERBS + r")\s+(?:\w+\s+)?(?:by|to|in))\s+(?:the\s+)?$",
+    re.I,
+)
+_AFTER = re.compile(r"^(?:'s?(?:\s+korean(?:\s+service)?)?)?\s+(?:\w+\s+){0,2}?(?:" + _REPORT_VERBS + r")\b", re.I)
 
 
 def compile_outlets(outlets: list[Outlet]) -> OutletMatcher:
@@ -43,34 +56,44 @@ def compile_outlets(outlets: list[Outlet]) -> OutletMatcher:
     for o in outlets:
         for a in o.aliases:
             by_alias[a.lower()] = o.name
-    alts = "|".join(re.escape(a) for a in sorted(by_alias, key=len, reverse=True))
-    alias = rf"(?P<alias>{alts})(?:'s?(?:\s+korean(?:\s+service)?)?)?"
-    pattern = re.compile(
-        r"(?:"
-        rf"\[\s*{alias.replace('alias', 'a1')}\s*\]"                                     # [Daily NK]
-        rf"|(?:according\s+to|told|tells|telling|speaking\s+to|spoke\s+to|in\s+an?\s+(?:interview|phone\s+call)\s+with|reported\s+by|quoted\s+by|cited\s+by|via|citing|source\s+for)\s+(?:the\s+)?{alias.replace('alias', 'a2')}"
-        rf"|(?:the\s+)?{alias.replace('alias', 'a3')}\s+(?:\w+\s+){{0,2}}?(?:{_REPORT_VERBS})\b"
-        rf"|(?:{_REPORT_VERBS})\s+(?:\w+\s+){{0,1}}?(?:by|to|in)\s+(?:the\s+)?{alias.replace('alias', 'a4')}"
-        rf"|(?:,|\()\s*{alias.replace('alias', 'a5')}\s+(?:reported|reports|said|says)"
-        r")",
-        re.I,
-    )
-    return OutletMatcher(pattern, by_alias)
+    auto = ahocorasick.Automaton()
+    for alias in by_alias:
+        auto.add_word(alias, alias)
+    auto.make_automaton()
+    return OutletMatcher(auto, by_alias)
 
 
 def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
-    """Every credit to an outlet in the report, with its paragraph."""
-    out = []
-    import bisect
+    """Every credit to an outlet in the report, with its paragraph.
 
+    Each alias occurrence is a credit when it stands in brackets ("[Daily
+    NK]"), after "according to"/"told"/"reported by", or before a verb of
+    reporting ("RFA reported", "Daily NK has learned").
+    """
+    text = doc.text
+    out = []
     starts = [p.start for p in doc.paragraphs]
-    for m in matcher.pattern.finditer(doc.text):
-        alias = next(v for k, v in m.groupdict().items() if v and k.startswith("a"))
-        name = matcher.by_alias.get(alias.lower())
-        if not name:
+    low = doc.folded
+    found = []
+    for end, alias in matcher.aliases.iter(low):
+        a, b = end - len(alias) + 1, end + 1
+        if (a > 0 and low[a - 1].isalnum()) or (b < len(low) and low[b].isalnum()):
             continue
-        para = max(0, bisect.bisect_right(starts, m.start()) - 1)
-        out.append(Credit(name, m.start(), m.end(), para))
+        # Keep the longest alias at each position ("Radio Free Asia's Korean Service" over "RFA").
+        if found and found[-1][0] <= a < found[-1][1]:
+            if b - a > found[-1][1] - found[-1][0]:
+                found[-1] = (a, b, alias)
+            continue
+        found.append((a, b, alias))
+    for a, b, alias in found:
+        name = matcher.by_alias[alias]
+        before = text[max(0, a - 60):a]
+        after = text[b:b + 60]
+        bracketed = before.rstrip().endswith("[") and after.lstrip().startswith("]")
+        if not (bracketed or _BEFORE.search(before) or _AFTER.match(after)):
+            continue
+        para = max(0, bisect.bisect_right(starts, a) - 1)
+        out.append(Credit(name, a, b, para))
     return out
 
 

@@ -25,6 +25,7 @@ text is scanned once, in time linear in its length.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -179,13 +180,18 @@ def _scan(cue_text: str, cues: CueSet) -> list[_Hit]:
     # A complete cue phrase wins over a shorter cue inside it ("anti-regime
     # slogan" over "slogan"); fragments of two-part rules do not suppress.
     slot_hits = [h for h in hits if h.role.startswith("s")]
-    phrases = sorted(
-        ((h.start, h.end) for h in slot_hits if cues.rules[h.rule].slots == 1),
-        key=lambda se: (se[0], -(se[1] - se[0])),
-    )
+    phrases = sorted({(h.start, h.end) for h in slot_hits if cues.rules[h.rule].slots == 1})
+    starts = [a for a, _ in phrases]
     keep: list[_Hit] = []
     for h in slot_hits:
-        inside = any(a <= h.start and h.end <= b and (b - a) > (h.end - h.start) for a, b in phrases if a <= h.start)
+        # Phrases that could contain h start at most 80 characters before it.
+        lo = bisect.bisect_left(starts, h.start - 80)
+        hi = bisect.bisect_right(starts, h.start)
+        inside = False
+        for a, b in phrases[lo:hi]:
+            if h.end <= b and (b - a) > (h.end - h.start):
+                inside = True
+                break
         if not inside:
             keep.append(h)
     return keep + [h for h in hits if not h.role.startswith("s")]
@@ -244,8 +250,6 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     by_sentence: dict[int, list[_Hit]] = {}
     by_paragraph_unless: dict[int, set[str]] = {}
     starts = [s.start for s in sents]
-    import bisect
-
     for h in hits:
         k = bisect.bisect_right(starts, h.start) - 1
         if k < 0 or h.start >= sents[k].end:
@@ -257,14 +261,17 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
         sentence = sents[k]
         unless = {h.rule for h in shits if h.role == "unless"}
         movers = {h.rule for h in shits if h.role == "move"}
+        first_hits: dict[str, list[_Hit]] = {}
+        for h in shits:
+            if h.role == "s0":
+                first_hits.setdefault(h.rule, []).append(h)
         found: list[CueMatch] = []
-        for rid, rule in cues.rules.items():
+        for rid in first_hits:
+            rule = cues.rules[rid]
             if rid in unless or (rule.unless_scope == "paragraph" and rid in by_paragraph_unless.get(sentence.paragraph, ())) \
                     or (rule.unless_scope == "document" and any(rid in v for v in by_paragraph_unless.values())):
                 continue
-            firsts = [h for h in shits if h.rule == rid and h.role == "s0"]
-            if not firsts:
-                continue
+            firsts = first_hits[rid]
             match = None
             for h in firsts:
                 if rule.slots == 1:

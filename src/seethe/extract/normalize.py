@@ -46,19 +46,17 @@ def _fold_char(c: str) -> str:
     return low
 
 
-_FOLD_CACHE: dict[str, str] = {}
+# A translation table grown as new characters are seen; str.translate does the work in C.
+_FOLD_TABLE: dict[int, str] = {i: chr(i).lower() for i in range(128)}
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip diacritics from Latin letters, one char for one."""
-    out = []
-    cache = _FOLD_CACHE
-    for c in text:
-        f = cache.get(c)
-        if f is None:
-            f = cache[c] = _fold_char(c)
-        out.append(f)
-    return "".join(out)
+    table = _FOLD_TABLE
+    for c in set(text):
+        if ord(c) not in table:
+            table[ord(c)] = _fold_char(c)
+    return text.translate(table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +95,10 @@ class Document:
         return self.text[s.start:s.end]
 
 
+_NON_SPACE = re.compile(r"[^ \n\t\r]+")
+_WS_RUN = re.compile(r"[ \t\r]{2}|[\t\r]")
+
+
 class _TextBuilder:
     """Accumulates plain text with the source offset of every character."""
 
@@ -105,19 +107,26 @@ class _TextBuilder:
         self.offsets = array("l")
         self.pending_break = 0  # 1 = space, 2 = paragraph
         self.length = 0
-        self.last_char = "\n"
 
     def add(self, text: str, source_start: int) -> None:
-        for i, c in enumerate(text):
-            if c in " \n\t\r":
-                if self.pending_break < 1:
-                    self.pending_break = 1
-                continue
-            self._flush_break(source_start + i)
-            self.parts.append(c)
-            self.offsets.append(source_start + i)
-            self.length += 1
-            self.last_char = c
+        # Runs of non-space characters are copied whole; spaces between them fold to one.
+        for m in _NON_SPACE.finditer(text):
+            a, b = m.start(), m.end()
+            if a > 0 and self.pending_break < 1:
+                self.pending_break = 1
+            self._flush_break(source_start + a)
+            self.parts.append(m.group())
+            self.offsets.extend(range(source_start + a, source_start + b))
+            self.length += b - a
+        if text and text[-1] in " \n\t\r" and self.pending_break < 1:
+            self.pending_break = 1
+
+    def add_clean(self, text: str, source_start: int) -> None:
+        """Add text that has no leading, trailing or repeated white space."""
+        self._flush_break(source_start)
+        self.parts.append(text)
+        self.offsets.extend(range(source_start, source_start + len(text)))
+        self.length += len(text)
 
     def add_break(self, paragraph: bool) -> None:
         self.pending_break = max(self.pending_break, 2 if paragraph else 1)
@@ -250,10 +259,16 @@ def plain_text_lines(source: str) -> tuple[str, array]:
     """Plain text: every line break separates paragraphs, runs of spaces fold."""
     builder = _TextBuilder()
     for m in re.finditer(r"[^\n]+|\n+", source):
-        if m.group().startswith("\n"):
+        line = m.group()
+        if line.startswith("\n"):
             builder.add_break(paragraph=True)
+        elif _WS_RUN.search(line.strip()) is None:
+            # The common case: single spaces between words, copied whole.
+            stripped = line.strip()
+            if stripped:
+                builder.add_clean(stripped, m.start() + line.index(stripped[0]))
         else:
-            builder.add(m.group(), m.start())
+            builder.add(line, m.start())
     return builder.result()
 
 

@@ -124,17 +124,19 @@ class Extractor:
         import json
 
         cats = self.profile.codebook.categories
-        actors = []
+        groups, labels = [], {}
         path = self.profile.folder / "actors.json"
         if path.exists():
-            for a in json.loads(path.read_text(encoding="utf-8")).get("actors", []):
-                alts = "|".join(re.escape(t) for t in sorted(a["terms"], key=len, reverse=True))
-                actors.append((a["label"], re.compile(rf"\b(?:{alts})\b", re.I)))
+            for i, a in enumerate(json.loads(path.read_text(encoding="utf-8")).get("actors", [])):
+                alts = "|".join(re.escape(t.lower()) for t in sorted(a["terms"], key=len, reverse=True))
+                groups.append(f"(?P<a{i}>{alts})")
+                labels[f"a{i}"] = a["label"]
         return Resources(
             labels={k: v.get("label", k) for k, v in cats.items()},
             abroad_ok=frozenset(k for k, v in cats.items() if v.get("abroad")),
             country=self.profile.country,
-            actors=tuple(actors),
+            actor_pattern=re.compile(r"\b(?:" + "|".join(groups) + r")\b") if groups else None,
+            actor_labels=labels,
             out_of_scope=frozenset(self.profile.codebook.out_of_scope),
         )
 

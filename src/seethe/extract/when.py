@@ -48,6 +48,7 @@ _PATTERNS = [
     ("deictic", r"\b(?P<word>yesterday|today|tonight|this morning|this evening|last night|the previous day|the day before|the other day|these days|nowadays|lately|recently|in recent days|in recent weeks|in recent months|of late|currently|right now|at the moment|at present)\b"),
 ]
 
+_INNER_GROUPS = {name: re.findall(r"\(\?P<(\w+)>", pat) for name, pat in _PATTERNS}
 _COMBINED = re.compile("|".join(f"(?P<k_{name}>{pat.replace('(?P<', f'(?P<{name}_')})" for name, pat in _PATTERNS))
 
 
@@ -250,6 +251,7 @@ def resolve(mention: TimeMention, ref: dt.date) -> TimeSpan | None:
 class HolidayMatcher:
     pattern: re.Pattern[str]
     by_group: dict[str, Holiday]
+    core: re.Pattern[str]
 
 
 def compile_holidays(holidays: list[Holiday]) -> HolidayMatcher:
@@ -266,21 +268,65 @@ def compile_holidays(holidays: list[Holiday]) -> HolidayMatcher:
         by_group[g] = h
         parts.append(f"(?P<{g}>{'|'.join(names)})")
     rel = r"(?:(?P<hrel>last|this|next|this year's|last year's|the upcoming|the)\s+)?(?:(?P<night>night|eve|morning|day|eve)\s+of\s+(?:the\s+)?)?"
-    return HolidayMatcher(re.compile(r"\b" + rel + "(?:" + "|".join(parts) + r")\b"), by_group)
+    # The last word of every holiday name, to find where to look.
+    last_words = sorted({re.split(r"[\s-]+", n.lower())[-1].replace("'s", "") for h in holidays for n in h.names})
+    core = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in last_words) + r")")
+    return HolidayMatcher(re.compile(r"\b" + rel + "(?:" + "|".join(parts) + r")\b"), by_group, core)
+
+
+# Every time expression contains one of these words; the full patterns run only
+# in windows around them, which keeps the scan fast on long reports.
+_CORE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:19|20)\d\d|ago|weeks?|weekend|months?|years?|"
+    r"spring|summer|autumn|fall|winter|[0-3]?\d(?:st|nd|rd|th)|yesterday|today|tonight|this morning|this evening|"
+    r"last night|these days|previous day|day before|other day|nowadays|lately|recently|recent|currently|right now|"
+    r"the moment|at present)\b"
+)
+
+
+def _windows(folded: str, core: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in core.finditer(folded):
+        lo, hi = max(0, m.start() - before), min(len(folded), m.end() + after)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str]) -> list[TimeMention]:
     """Every time expression in the report, in text order, marked event or speech."""
     found: list[TimeMention] = []
-    for m in _COMBINED.finditer(folded):
-        kind = m.lastgroup
-        if kind is None:
+    seen: set[tuple[int, int]] = set()
+    matches = []
+    for lo, hi in _windows(folded, _CORE, 50, 30):
+        # Start each window at a word boundary so no pattern begins mid-word.
+        while lo > 0 and folded[lo - 1].isalnum():
+            lo -= 1
+        for m in _COMBINED.finditer(folded, lo, hi):
+            if (m.start(), m.end()) not in seen:
+                seen.add((m.start(), m.end()))
+                matches.append(m)
+    for m in matches:
+        outer = m.lastgroup  # the pattern's own group closes last
+        if outer is None or not outer.startswith("k_"):
             continue
-        name = next(k[2:] for k, v in m.groupdict().items() if k.startswith("k_") and v is not None)
-        groups = {k[len(name) + 1:]: v for k, v in m.groupdict().items() if k.startswith(name + "_") and v is not None}
+        name = outer[2:]
+        groups = {}
+        for g in _INNER_GROUPS[name]:
+            v = m.group(f"{name}_{g}")
+            if v is not None:
+                groups[g] = v
         start, end = m.start(f"k_{name}"), m.end(f"k_{name}")
         found.append(TimeMention(start, end, text[start:end], "event", name, groups))
-    for m in holidays.pattern.finditer(folded):
+    holiday_matches = []
+    for lo, hi in _windows(folded, holidays.core, 80, 40):
+        while lo > 0 and folded[lo - 1].isalnum():
+            lo -= 1
+        holiday_matches.extend(holidays.pattern.finditer(folded, lo, hi))
+    for m in holiday_matches:
         h = next((holidays.by_group[g] for g, v in m.groupdict().items() if g in holidays.by_group and v), None)
         if h is None:
             continue

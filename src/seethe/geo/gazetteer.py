@@ -32,11 +32,13 @@ class Gazetteer:
     places: dict[str, Place]
     index: dict[str, list[Place]]
     phrase_index: dict[str, list[Place]]  # lower-case phrases ("across the country")
-    first_keys: frozenset[str]
+    first_keys: dict[str, int]  # key of a name's first word -> most words in a name starting so
     max_tokens: int
     population: dict[str, int] = field(default_factory=dict)
     version: str = "unknown"
     not_places: frozenset[str] = frozenset()
+    phrase_first_words: frozenset[str] = frozenset()  # first words of lower-case phrase names
+    start_pattern: re.Pattern[str] | None = None  # where a name can begin in text
 
     def lookup(self, name: str) -> list[Place]:
         """Entries whose names share ``name``'s key, best first by type and population."""
@@ -89,7 +91,7 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
     index: dict[str, list[Place]] = {}
     phrase_index: dict[str, list[Place]] = {}
     population: dict[str, int] = {}
-    first_keys: set[str] = set()
+    first_keys: dict[str, int] = {}
     max_tokens = 1
     for n, line in enumerate(lines, start=1):
         if not line.strip():
@@ -123,6 +125,16 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
                 bucket.append(place)
             tokens = name.replace("-", " ").split()
             max_tokens = max(max_tokens, len(tokens))
-            first_keys.add(name_key(tokens[0]) if tokens else key)
-    return Gazetteer(places, index, phrase_index, frozenset(first_keys), min(max_tokens, 6), population, version,
-                     not_places)
+            fk = name_key(tokens[0]) if tokens else key
+            first_keys[fk] = max(first_keys.get(fk, 1), len(tokens))
+    phrase_first = frozenset(
+        fold_word for p in places.values() for n in p.names if n[:1].islower()
+        for fold_word in [n.replace("-", " ").split()[0].lower()]
+    )
+    words = "|".join(re.escape(w) for w in sorted(phrase_first, key=len, reverse=True))
+    start_pattern = re.compile(
+        r"(?<![\w'])(?:[A-Z\u00c0-\u00de\u0100-\u017f\u1e00-\u1eff]|[\uac00-\ud7a3]"
+        + (rf"|(?i:(?:{words})\b)" if words else "") + ")"
+    )
+    return Gazetteer(places, index, phrase_index, first_keys, min(max_tokens, 6), population, version,
+                     not_places, phrase_first, start_pattern)

@@ -25,6 +25,7 @@ from seethe.models import Place, PlaceMention
 
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']*|[0-9]+|[\uac00-\ud7a3]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_BREAK = re.compile(r"[.,;:!?\"()\[\]\n]")
 _CONNECTOR = re.compile(
     r"^\s*(?:,|, in|in|of|,? ?near|,? ?outside|'s|s'|, part of|, which is in|"
     r",\s+(?:the|a)\s+(?:\w+\s+){0,2}(?:capital|city|town|county|district|port|seat|village)\s+(?:of|in|on)|"
@@ -77,48 +78,72 @@ def _hangul_candidate(gaz: Gazetteer, text: str, s: int, e: int) -> _Candidate |
     return None
 
 
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+_WORD_AT = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']*|[0-9]+")
+
+
 def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
-    """Longest gazetteer names in the text, left to right."""
+    """Longest gazetteer names in the text, left to right.
+
+    Only positions where a name can begin are tried; from each, up to
+    ``max_tokens`` following words within one stretch of text (no sentence
+    break, comma or bracket between them) are looked up by key.
+    """
     text = doc.text
-    toks = _tokens(text)
     out: list[_Candidate] = []
-    i = 0
-    n_tok = len(toks)
-    while i < n_tok:
-        s, e = toks[i]
-        first = text[s]
-        if _HANGUL.match(first):
-            c = _hangul_candidate(gaz, text, s, e)
+    pos = 0
+    for start_match in gaz.start_pattern.finditer(text):
+        s = start_match.start()
+        if s < pos:
+            continue
+        if _HANGUL.match(text[s]):
+            m = _HANGUL_RUN.match(text, s)
+            c = _hangul_candidate(gaz, text, s, m.end())
             if c:
                 out.append(c)
-            i += 1
+                pos = c.end
             continue
-        upper = first.isupper()
-        first_key = cached_key(text[s:e])
-        if first_key not in gaz.first_keys:
-            i += 1
+        first = _WORD_AT.match(text, s)
+        if first is None:
             continue
-        matched = None
-        for n in range(min(gaz.max_tokens, n_tok - i), 0, -1):
-            end = toks[i + n - 1][1]
-            if n > 1:
-                # A name never spans a sentence break or a comma.
-                span = text[s:end]
-                if any(ch in span for ch in ".,;:!?\"()[]\n"):
-                    continue
-            if text[s:end].casefold() in gaz.not_places:
+        fe = first.end()
+        if text[fe - 2:fe] in ("'s", "s'") and fe - s > 3:
+            fe -= 2 if text[fe - 2:fe] == "'s" else 1
+        most = gaz.first_keys.get(cached_key(text[s:fe]))
+        if most is None:
+            continue
+        # The words that follow, up to the next break.
+        words: list[tuple[int, int]] = []
+        at = s
+        while len(words) < most:
+            m = _WORD_AT.match(text, at)
+            if m is None:
+                break
+            e = m.end()
+            if text[e - 2:e] in ("'s", "s'") and e - m.start() > 3:
+                e -= 2 if text[e - 2:e] == "'s" else 1
+            words.append((m.start(), e))
+            gap_end = m.end()
+            while gap_end < len(text) and text[gap_end] in " -":
+                gap_end += 1
+            if gap_end == m.end() or gap_end - m.end() > 3 or e != m.end():
+                break
+            at = gap_end
+        if not words:
+            continue
+        upper = text[s].isupper()
+        for n in range(len(words), 0, -1):
+            end = words[n - 1][1]
+            phrase_text = text[s:end]
+            if phrase_text.casefold() in gaz.not_places:
                 continue
-            key = cached_key(text[s:end])
+            key = cached_key(phrase_text)
             found = gaz.index.get(key) if upper else None
             phrase = gaz.phrase_index.get(key)
             if found or phrase:
-                matched = _Candidate(s, end, tuple((found or []) + (phrase or [])), text[s:end])
-                i += n
+                out.append(_Candidate(s, end, tuple((found or []) + (phrase or [])), phrase_text))
+                pos = end
                 break
-        if matched:
-            out.append(matched)
-        else:
-            i += 1
     return out
 
 
