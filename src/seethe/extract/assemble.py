@@ -216,19 +216,37 @@ def assemble(
     # Specific places (below province) named so far, to tell a one-place story from a roundup.
     story_places: dict[str, Place] = {}
     last_time_in_para: dict[int, TimeSpan] = {}
+    def _remember(strong: list[PlaceMention], paragraph: int) -> None:
+        nonlocal last_place_doc, last_place_para
+        last_place_in_para[paragraph] = _group_lists(strong, text)[-1]
+        last_place_doc = last_place_in_para[paragraph]
+        last_place_para = paragraph
+        for m in strong:
+            if m.place.country == res.country and m.place.type not in ("province", "country", "region", "feature"):
+                story_places.setdefault(m.place.id, m.place)
+
     for k, s in enumerate(sentences):
         if s.paragraph in titles:
             continue
         ref = carried_ref.get(s.paragraph, published)
-        s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
         strong = strong_in(k)
         s_times = []
-        for t in times_by_sentence.get(k, []):
-            if t.kind != "event":
-                continue
+        event_times = [t for t in times_by_sentence.get(k, []) if t.kind == "event"]
+        if k not in cues:
+            # Only the carried state changes: the last time and the places named.
+            for t in reversed(event_times):
+                span = resolve_mention(t, ref)
+                if span is not None and span.start <= published + dt.timedelta(days=1):
+                    last_time_in_para[s.paragraph] = span
+                    break
+            if strong:
+                _remember(strong, s.paragraph)
+            continue
+        for t in event_times:
             span = resolve_mention(t, ref)
             if span is not None and span.start <= published + dt.timedelta(days=1):
                 s_times.append(span)
+        s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
         sentence_text = doc.folded[s.start:s.end]
         refers_back = _PLACE_ANAPHORA.search(sentence_text) is not None
         single_story = _single_story(story_places)
@@ -304,15 +322,10 @@ def assemble(
                     place=m.place if m else None, place_mention=m.text if m else None,
                     time=span, evidence_text=evidence, evidence_start=s.start, evidence_end=s.end,
                     confidence=confidence, reported_by=reported, actors=actors, rule_ids=(cue.rule_id,),
-                    country_default=res.country,
+                    report_source=doc.report.source, country_default=res.country,
                 ))
         if strong:
-            last_place_in_para[s.paragraph] = _group_lists(strong, text)[-1]
-            last_place_doc = last_place_in_para[s.paragraph]
-            last_place_para = s.paragraph
-            for m in strong:
-                if m.place.country == res.country and m.place.type not in ("province", "country", "region", "feature"):
-                    story_places.setdefault(m.place.id, m.place)
+            _remember(strong, s.paragraph)
         if s_times:
             last_time_in_para[s.paragraph] = s_times[-1]
     paragraph_of = {s.start: s.paragraph for s in sentences}

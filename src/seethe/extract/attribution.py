@@ -90,7 +90,7 @@ def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
         before = text[max(0, a - 60):a]
         after = text[b:b + 60]
         bracketed = before.rstrip().endswith("[") and after.lstrip().startswith("]")
-        if not (bracketed or _BEFORE.search(before) or _AFTER.match(after)):
+        if not (bracketed or (before[-1:].isspace() and _BEFORE.search(before)) or _AFTER.match(after)):
             continue
         para = max(0, bisect.bisect_right(starts, a) - 1)
         out.append(Credit(name, a, b, para))

@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import ahocorasick
 
@@ -152,8 +152,7 @@ def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet
                   {rid: i for i, rid in enumerate(compiled)})
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     start: int
     end: int
     rule: str
@@ -166,10 +165,11 @@ def _boundary(text: str, start: int, end: int) -> bool:
 
 def _scan(cue_text: str, cues: CueSet) -> list[_Hit]:
     hits: list[_Hit] = []
+    n = len(cue_text)
     for end_idx, (form, tags) in cues.automaton.iter(cue_text):
         start = end_idx - len(form) + 1
         end = end_idx + 1
-        if not _boundary(cue_text, start, end):
+        if (start > 0 and cue_text[start - 1].isalnum()) or (end < n and cue_text[end].isalnum()):
             continue
         for rule, role in tags:
             hits.append(_Hit(start, end, rule, role))

@@ -70,7 +70,17 @@ def _places(a: Analysis, ex: "Extractor") -> Analysis:
 
 @stage("seethe.when.v1")
 def _when(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, times=find_times(a.doc.folded, a.doc.text, ex.holidays, ex.communication_verbs))
+    # Times matter only in paragraphs with a cue, and where a source is quoted with a date.
+    doc = a.doc
+    cue_paragraphs = {doc.sentences[k].paragraph for k in a.cues}
+    spans = []
+    for i, p in enumerate(doc.paragraphs):
+        if i in cue_paragraphs or ex.speech_words.search(doc.folded, p.start, p.end):
+            if spans and spans[-1][1] >= p.start - 1:
+                spans[-1] = (spans[-1][0], p.end)
+            else:
+                spans.append((p.start, p.end))
+    return replace(a, times=find_times(doc.folded, doc.text, ex.holidays, ex.communication_verbs, spans))
 
 
 @stage("seethe.attribution.v1")
@@ -81,7 +91,7 @@ def _attribution(a: Analysis, ex: "Extractor") -> Analysis:
 @stage("seethe.assemble.v1")
 def _assemble(a: Analysis, ex: "Extractor") -> Analysis:
     incidents = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources, ex.min_confidence)
-    return replace(a, incidents=[replace(i, report_source=a.report.source) for i in incidents])
+    return replace(a, incidents=incidents)
 
 
 DEFAULT_PIPELINE = (
@@ -118,6 +128,11 @@ class Extractor:
     @cached_property
     def communication_verbs(self) -> frozenset[str]:
         return frozenset(self.profile.lexicon.get("communication_verbs", []))
+
+    @cached_property
+    def speech_words(self) -> re.Pattern[str]:
+        words = "|".join(re.escape(w) for w in sorted(self.communication_verbs, key=len, reverse=True))
+        return re.compile(rf"\b(?:{words})\b")
 
     @cached_property
     def resources(self) -> Resources:

@@ -48,6 +48,7 @@ _PATTERNS = [
     ("deictic", r"\b(?P<word>yesterday|today|tonight|this morning|this evening|last night|the previous day|the day before|the other day|these days|nowadays|lately|recently|in recent days|in recent weeks|in recent months|of late|currently|right now|at the moment|at present)\b"),
 ]
 
+_CLAUSE_BREAK = re.compile(r"[.;!?\"]")
 _INNER_GROUPS = {name: re.findall(r"\(\?P<(\w+)>", pat) for name, pat in _PATTERNS}
 _COMBINED = re.compile("|".join(f"(?P<k_{name}>{pat.replace('(?P<', f'(?P<{name}_')})" for name, pat in _PATTERNS))
 
@@ -285,31 +286,36 @@ _CORE = re.compile(
 )
 
 
-def _windows(folded: str, core: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for m in core.finditer(folded):
-        lo, hi = max(0, m.start() - before), min(len(folded), m.end() + after)
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], hi)
-        else:
-            spans.append((lo, hi))
-    return spans
+_WORD_START = re.compile(r"(?<![a-z0-9'])[a-z0-9]")
 
 
-def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str]) -> list[TimeMention]:
-    """Every time expression in the report, in text order, marked event or speech."""
+def _anchored(folded: str, core: re.Pattern[str], pattern: re.Pattern[str], before: int,
+              spans: list[tuple[int, int]] | None) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that start at a word at most ``before`` characters
+    ahead of a core word.  Trying only word starts near core words keeps the
+    scan linear and cheap."""
+    out = []
+    tried: set[int] = set()
+    for c in core.finditer(folded):
+        if spans is not None and not any(a <= c.start() < b for a, b in spans):
+            continue
+        for w in _WORD_START.finditer(folded, max(0, c.start() - before), c.start() + 1):
+            pos = w.start()
+            if pos in tried:
+                continue
+            tried.add(pos)
+            m = pattern.match(folded, pos)
+            if m is not None and m.end() > c.start():
+                out.append(m)
+    return out
+
+
+def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str],
+               spans: list[tuple[int, int]] | None = None) -> list[TimeMention]:
+    """Every time expression in the report (or in ``spans`` of it), in text
+    order, marked event or speech."""
     found: list[TimeMention] = []
-    seen: set[tuple[int, int]] = set()
-    matches = []
-    for lo, hi in _windows(folded, _CORE, 50, 30):
-        # Start each window at a word boundary so no pattern begins mid-word.
-        while lo > 0 and folded[lo - 1].isalnum():
-            lo -= 1
-        for m in _COMBINED.finditer(folded, lo, hi):
-            if (m.start(), m.end()) not in seen:
-                seen.add((m.start(), m.end()))
-                matches.append(m)
-    for m in matches:
+    for m in _anchored(folded, _CORE, _COMBINED, 36, spans):
         outer = m.lastgroup  # the pattern's own group closes last
         if outer is None or not outer.startswith("k_"):
             continue
@@ -321,11 +327,7 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
                 groups[g] = v
         start, end = m.start(f"k_{name}"), m.end(f"k_{name}")
         found.append(TimeMention(start, end, text[start:end], "event", name, groups))
-    holiday_matches = []
-    for lo, hi in _windows(folded, holidays.core, 80, 40):
-        while lo > 0 and folded[lo - 1].isalnum():
-            lo -= 1
-        holiday_matches.extend(holidays.pattern.finditer(folded, lo, hi))
+    holiday_matches = _anchored(folded, holidays.core, holidays.pattern, 80, spans)
     for m in holiday_matches:
         h = next((holidays.by_group[g] for g, v in m.groupdict().items() if g in holidays.by_group and v), None)
         if h is None:
@@ -344,7 +346,7 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
     out = []
     for t in kept:
         before = folded[max(0, t.start - 60):t.start]
-        clause = re.split(r"[.;!?\"]", before)[-1]
+        clause = _CLAUSE_BREAK.split(before)[-1]
         words = clause.split()
         # "told Daily NK on March 6", "said on Tuesday", "said in late November":
         # the date the source spoke (the verb within three words of it).

@@ -164,27 +164,34 @@ def _contains(outer: Place, inner: Place) -> bool:
     return False
 
 
+_SUFFIX_TYPES = (
+    (re.compile(r"(?:province|-do|\bdo)$|도$"), "province"),
+    (re.compile(r"(?:county|-gun|-kun)$|군$"), "county"),
+    (re.compile(r"(?:city|-si|-shi)$|시$"), "city"),
+    (re.compile(r"(?:district|-guyok|-kuyok)$"), "district"),
+)
+_PREFIX_TYPES = (
+    (re.compile(r"\b(?:city|town) of\s+$"), "city"),
+    (re.compile(r"\bcounty of\s+$"), "county"),
+    (re.compile(r"\bprovince of\s+$"), "province"),
+)
+
+
 def _suffix_type(mention: str) -> str | None:
     low = mention.lower()
-    if re.search(r"(province|-do|\bdo)$", low) or low.endswith("도"):
-        return "province"
-    if re.search(r"(county|-gun|-kun)$", low) or low.endswith("군"):
-        return "county"
-    if re.search(r"(city|-si|-shi)$", low) or low.endswith("시"):
-        return "city"
-    if re.search(r"(district|-guyok|-kuyok)$", low):
-        return "district"
+    for pattern, kind in _SUFFIX_TYPES:
+        if pattern.search(low):
+            return kind
     return None
 
 
 def _prefix_type(text: str, start: int) -> str | None:
     before = text[max(0, start - 24):start].lower()
-    if re.search(r"\b(?:city|town) of\s+$", before):
-        return "city"
-    if re.search(r"\bcounty of\s+$", before):
-        return "county"
-    if re.search(r"\bprovince of\s+$", before):
-        return "province"
+    if " of" not in before:
+        return None
+    for pattern, kind in _PREFIX_TYPES:
+        if pattern.search(before):
+            return kind
     return None
 
 

@@ -17,6 +17,7 @@ from seethe.extract.normalize import fold
 
 _NON_LETTERS = re.compile(r"[^a-z\uac00-\ud7a3]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_INITIAL_RN = re.compile(r"^(?:r|n)(?=[iy])")
 
 # Order matters: longer patterns first.  Each rule removes one romanization
 # difference; together they make the skeleton.
@@ -50,7 +51,7 @@ def name_key(name: str) -> str:
     if not s or _HANGUL.search(s):
         return s
     # Initial r and n drop before i and y in South Korean usage (Ryanggang/Yanggang).
-    s = re.sub(r"^(?:r|n)(?=[iy])", "", s)
+    s = _INITIAL_RN.sub("", s)
     for pattern, repl in _RULES:
         s = pattern.sub(repl, s)
     return s
