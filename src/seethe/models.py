@@ -31,6 +31,7 @@ class Report:
     media_type: str = "text/plain"
     encoding: str = "utf-8"
     raw: bytes = b""
+    notes: tuple[str, ...] = ()  # what a reader should know: "not UTF-8; decoded as cp1252 (detected)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,10 @@ def incident_table(incidents: list[Incident], title: str | None = None):
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, expand=False)
-    table.add_column("category", style="bold")
-    table.add_column("place")
+    table.add_column("category", style="bold", no_wrap=True)
+    table.add_column("place", no_wrap=True)
     table.add_column("prov.")
-    table.add_column("when")
+    table.add_column("when", no_wrap=True)
     table.add_column("prec.")
     table.add_column("by")
     table.add_column("conf.", justify="right")
@@ -51,3 +51,12 @@ def count_table(title: str, counts: Counter, key_header: str):
     for key, n in counts.most_common():
         table.add_row(str(key), str(n))
     return table
+
+
+def console():
+    """A rich console; wide enough for the incident table when output is not a terminal."""
+    import sys
+
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=160)

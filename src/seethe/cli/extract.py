@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from seethe.cli._output import count_table, incident_table, write_jsonl
+from seethe.cli._output import console, count_table, incident_table, write_jsonl
 from seethe.errors import ReportError
 from seethe.extract import Extractor
 from seethe.ingest import iter_report_paths, parse_date, read_report
@@ -41,6 +41,8 @@ def run_extraction(paths, extractor, published=None, outlet=None, url=None, enco
     for path in iter_report_paths(list(paths)):
         try:
             report = read_report(path, published=published, outlet=outlet, url=url, encoding=encoding)
+            for note in report.notes:
+                _err(f"{report.source}: {note}")
             incidents = extractor.extract(report)
         except ReportError as exc:
             _err(exc.one_line())
@@ -82,9 +84,7 @@ def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_c
         json.dump([i.to_dict() for i in collected], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt == "table":
-        from rich.console import Console
-
-        Console().print(incident_table(collected, title=f"{len(collected)} incidents from {ok} reports"))
+        console().print(incident_table(collected, title=f"{len(collected)} incidents from {ok} reports"))
     if ok == 0:
         _err(f"no report could be read ({failed} failed)")
         sys.exit(1)
@@ -152,16 +152,14 @@ def eval_command(dataset, profile, min_confidence, as_json, errors):
 @click.option("--profile", default="kp", show_default=True)
 def demo_command(paths, profile):
     """Extract the bundled sample reports and summarise what they hold."""
-    from rich.console import Console
-
-    console = Console()
+    out = console()
     extractor = Extractor(profile)
     everything: list[Incident] = []
     ok, failed = run_extraction(paths or [str(SAMPLES)], extractor, on_incidents=lambda r, inc: everything.extend(inc))
-    console.print(f"[bold]{ok}[/bold] reports read, {failed} failed, [bold]{len(everything)}[/bold] incidents found")
-    console.print(count_table("By family", Counter(i.category.split(".")[0] for i in everything), "family"))
-    console.print(count_table("By province or country",
+    out.print(f"[bold]{ok}[/bold] reports read, {failed} failed, [bold]{len(everything)}[/bold] incidents found")
+    out.print(count_table("By family", Counter(i.category.split(".")[0] for i in everything), "family"))
+    out.print(count_table("By province or country",
                               Counter(i.location_dict().get("admin1_iso") or i.location_dict().get("country") or "unknown" for i in everything),
                               "province"))
-    console.print(count_table("By month", Counter(i.time.start.strftime("%Y-%m") for i in everything if i.time.precision != "unknown"), "month"))
-    console.print(incident_table(sorted(everything, key=lambda i: -i.confidence)[:25], title="25 most confident incidents"))
+    out.print(count_table("By month", Counter(i.time.start.strftime("%Y-%m") for i in everything if i.time.precision != "unknown"), "month"))
+    out.print(incident_table(sorted(everything, key=lambda i: -i.confidence)[:25], title="25 most confident incidents"))

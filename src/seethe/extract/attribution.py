@@ -102,11 +102,15 @@ def credits_for(credits: list[Credit], paragraph: int, intro: bool = False, repo
 
     A paragraph with no credit of its own that introduces a quotation (it
     ends with a colon or an elision mark such as "[….]") takes the credit of
-    the quoted paragraph that follows it.
+    the quoted paragraph that follows it; in a report that credits a single
+    outlet, every paragraph takes that outlet.
     """
     names = [c.outlet for c in credits if c.paragraph == paragraph]
     if not names and intro:
         names = [c.outlet for c in credits if c.paragraph == paragraph + 1]
+    if not names and len({c.outlet for c in credits}) == 1:
+        # A report that credits one outlet throughout credits it everywhere.
+        names = [credits[0].outlet]
     return tuple(dict.fromkeys(n for n in names if n != report_outlet))
 
 

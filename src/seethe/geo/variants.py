@@ -101,8 +101,8 @@ def expand_names(names: list[str], place_type: str) -> list[str]:
                 add(n + suffix)
             continue
         base = base_name(n)
-        if " " in base or "'" in base:
-            add(base)  # a multi-word name ("Posong station") takes no suffix
+        if place_type == "town" and (" " in base or "'" in base):
+            add(base)  # "Posong station", "Namyang workers' district" take no further suffix
             continue
         for suffix in _SUFFIXES.get(place_type, ("",)):
             add(base + suffix)

@@ -210,6 +210,9 @@ def read_report(
     if not raw.strip():
         raise ReportError("empty file", source=source)
     text, used = _decode(raw, source, encoding)
+    notes: tuple[str, ...] = ()
+    if encoding is None and used not in ("utf-8", "utf-16"):
+        notes = (f"not UTF-8; decoded as {used} (detected); pass --encoding if that is wrong",)
     if _control_ratio(text) > 0.05:
         raise ReportError("binary file (control characters), not a text report", source=source)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -225,6 +228,7 @@ def read_report(
         media_type=media_type,
         encoding=used,
         raw=raw,
+        notes=notes,
     )
 
 

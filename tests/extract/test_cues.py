@@ -1,0 +1,68 @@
+import pytest
+
+from seethe.extract.cues import find_cues, inflections
+from seethe.extract.normalize import normalize
+
+
+def categories(extractor, make_report, text):
+    doc = normalize(make_report(text))
+    return {m.category for ms in find_cues(doc, extractor.profile.cues).values() for m in ms}
+
+
+def test_inflections_cover_regular_and_irregular_forms():
+    irregular = {"steal": ["stole", "stolen", "steals", "stealing"]}
+    assert {"deface", "defaced", "defacing", "defaces"} <= inflections("deface", irregular)
+    assert {"rob", "robbed", "robbing"} <= inflections("rob", irregular)
+    assert {"stole", "stolen"} <= inflections("steal", irregular)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Someone stole the national flag from the school in Hyesan.", "dissent.symbol_desecration"),
+    ("Residents found portraits of Kim Il Sung defaced with ink.", "dissent.symbol_desecration"),
+    ("Graffiti reading 'down with Kim' appeared on a bridge.", "dissent.leaflet_graffiti"),
+    ("Workers at the mine refused to work for a week.", "dissent.labor_resistance"),
+    ("Vendors clashed with market inspectors on Monday.", "dissent.protest"),
+    ("A mother and son crossed the Tumen River into China.", "dissent.defection"),
+    ("Police caught teenagers watching South Korean dramas.", "dissent.information"),
+    ("A farmer set fire to the office of the party committee.", "dissent.violence"),
+    ("A gang robbed a warehouse.", "disorder.crime"),
+    ("Parents paid bribes to keep their sons out of the army.", "disorder.corruption"),
+    ("Inspection teams searched homes for foreign goods.", "control.surveillance"),
+    ("Authorities banned travel to the border region.", "control.movement"),
+    ("The security department arrested three brokers.", "control.investigation"),
+    ("Two men were publicly executed at the stadium.", "control.punishment"),
+    ("Everyone must attend study sessions on the leader's works.", "control.indoctrination"),
+    ("Police cracked down on street vendors near the station.", "control.market"),
+    ("Students were mobilized for the 80-day battle.", "burden.mobilization"),
+    ("Each household must hand over 5 kilograms of scrap iron.", "burden.extraction"),
+    ("The regime executed a vice premier for disloyalty.", "elite.purge"),
+    ("Trade officials are increasingly disgruntled with the new rules.", "elite.dissent"),
+    ("Hungry soldiers robbed villagers of their corn.", "military.discipline"),
+])
+def test_each_codebook_category_has_cues(extractor, make_report, text, category):
+    assert category in categories(extractor, make_report, text)
+
+
+@pytest.mark.parametrize("text, category", [
+    ("No leaflets were found in the city this year.", "dissent.leaflet_graffiti"),
+    ("If protests break out, the police will respond.", "dissent.protest"),
+    ("The border was fortified to prevent defections.", "dissent.defection"),
+    ("Officials fear that soldiers could desert.", "military.discipline"),
+])
+def test_negation_and_hypothetical_guards(extractor, make_report, text, category):
+    assert category not in categories(extractor, make_report, text)
+
+
+def test_leaflets_sent_by_balloon_are_not_domestic_dissent(extractor, make_report):
+    text = "Activists launched balloons carrying leaflets from Gimpo.\nThe leaflets criticized the leadership."
+    assert "dissent.leaflet_graffiti" not in categories(extractor, make_report, text)
+
+
+def test_soldiers_robbing_is_military_not_plain_crime(extractor, make_report):
+    cats = categories(extractor, make_report, "Soldiers from a nearby unit robbed a farm at night.")
+    assert "military.discipline" in cats
+    assert "disorder.crime" not in cats
+
+
+def test_anaphora_points_back_not_to_a_new_incident(extractor, make_report):
+    assert "burden.mobilization" not in categories(extractor, make_report, "These mobilizations exhaust the people.")

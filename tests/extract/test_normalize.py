@@ -1,0 +1,46 @@
+from seethe.extract.normalize import fold, html_to_text, markdown_to_text, normalize, segment
+from seethe.models import Report
+
+
+def test_fold_keeps_length_and_strips_breves():
+    text = "Hamgyŏng-bukto, Hŭich'ŏn and 혜산시"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("hamgyong-bukto, huich'on")
+    assert folded.endswith("혜산시")
+
+
+def test_html_text_maps_back_to_source_offsets():
+    source = "<html><head><title>T</title><script>var x=1;</script></head><body><p>Leaflets found in <b>Hyesan</b>.</p><p>Second&nbsp;para &amp; more.</p></body></html>"
+    text, offsets = html_to_text(source)
+    assert "var x" not in text
+    assert "Leaflets found in Hyesan." in text
+    i = text.index("Hyesan")
+    assert source[offsets[i]:offsets[i] + 6] == "Hyesan"
+    assert "Second\xa0para & more." in text or "Second para & more." in text
+    assert "\n" in text  # paragraphs stay apart
+
+
+def test_markdown_markup_is_removed_and_offsets_kept():
+    source = "---\ntitle: x\npublished: 2020-01-02\n---\n# Heading\n\nA **bold** claim about [Chongjin](http://x.example) city.\n"
+    text, offsets = markdown_to_text(source)
+    assert "published" not in text
+    assert "A bold claim about Chongjin city." in text
+    i = text.index("Chongjin")
+    assert source[offsets[i]:offsets[i] + 8] == "Chongjin"
+
+
+def test_sentences_respect_abbreviations_and_quotes():
+    text = 'A source told RFA on Jan. 1st that Mr. Kim left at 5 a.m. on the train. "They searched every house," he said. It rained.'
+    _, sentences = segment(text)
+    pieces = [text[s.start:s.end] for s in sentences]
+    assert pieces[0].endswith("on the train.")
+    assert pieces[1].startswith('"They searched')
+    assert pieces[-1] == "It rained."
+
+
+def test_document_curly_quotes_become_plain_without_moving_offsets():
+    report = Report(text="\u201cThey came\u201d \u2014 he said.", source="t")
+    doc = normalize(report)
+    assert doc.text == '"They came" - he said.'
+    assert len(doc.text) == len(doc.folded)

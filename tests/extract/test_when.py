@@ -1,0 +1,64 @@
+import datetime as dt
+
+import pytest
+
+from seethe.extract.when import find_times, resolve_mention
+from seethe.extract.normalize import fold
+
+PUBLISHED = dt.date(2016, 5, 2)  # a Monday
+
+
+@pytest.fixture
+def times(extractor):
+    def run(text: str, ref: dt.date = PUBLISHED):
+        found = find_times(fold(text), text, extractor.holidays, extractor.communication_verbs)
+        return [(t, resolve_mention(t, ref)) for t in found]
+
+    return run
+
+
+@pytest.mark.parametrize("text, start, end, precision", [
+    ("It happened on March 6, 2016.", "2016-03-06", "2016-03-06", "day"),
+    ("It happened on 6 March 2016.", "2016-03-06", "2016-03-06", "day"),
+    ("It happened on 2015-11-30.", "2015-11-30", "2015-11-30", "day"),
+    ("It happened on the 26th.", "2016-04-26", "2016-04-26", "day"),
+    ("It happened on the 1st.", "2016-05-01", "2016-05-01", "day"),
+    ("It happened last Tuesday.", "2016-04-26", "2016-04-26", "day"),
+    ("It happened last October.", "2015-10-01", "2015-10-31", "month"),
+    ("It happened in late March.", "2016-03-21", "2016-03-31", "month"),
+    ("It happened in early April.", "2016-04-01", "2016-04-10", "month"),
+    ("It happened in mid-April.", "2016-04-11", "2016-04-20", "month"),
+    ("It happened early this year.", "2016-01-01", "2016-04-30", "year"),
+    ("It happened last year.", "2015-01-01", "2015-12-31", "year"),
+    ("It happened last week.", "2016-04-25", "2016-05-01", "week"),
+    ("It happened two weeks ago.", "2016-04-15", "2016-04-21", "week"),
+    ("It happened last month.", "2016-04-01", "2016-04-30", "month"),
+    ("It happened yesterday.", "2016-05-01", "2016-05-01", "day"),
+    ("It happened last winter.", "2015-12-01", "2016-02-29", "season"),
+    ("It happened in 2014.", "2014-01-01", "2014-12-31", "year"),
+    ("It happened last New Year's Day.", "2016-01-01", "2016-01-01", "day"),
+    ("It happened on Kim Jong Il's birthday.", "2016-02-16", "2016-02-16", "day"),
+    ("It happened on the night of Kim Il-sung's birthday.", "2016-04-15", "2016-04-16", "day"),
+    ("It happened on Party Foundation Day.", "2015-10-10", "2015-10-10", "day"),
+    ("It happened on Foundation Day.", "2015-09-09", "2015-09-09", "day"),
+])
+def test_time_expressions_resolve_against_publication(times, text, start, end, precision):
+    found = [span for _, span in times(text) if span is not None]
+    assert found, f"no time found in {text!r}"
+    span = found[0]
+    assert (span.start.isoformat(), span.end.isoformat(), span.precision) == (start, end, precision)
+
+
+def test_month_name_that_is_a_verb_is_not_a_date(times):
+    assert all(span is None or span.precision != "month" for _, span in times("Leaflets may appear in the city."))
+
+
+def test_when_a_source_spoke_is_kept_apart_from_when_it_happened(times):
+    found = times("A source told Daily NK on March 6 that vendors were chased away.")
+    kinds = {t.text: t.kind for t, _ in found}
+    assert kinds == {"March 6": "speech"}
+
+
+def test_an_event_date_after_a_verb_of_speech_is_still_an_event(times):
+    found = times("The source said the arrests happened in March.")
+    assert [t.kind for t, _ in found] == ["event"]

@@ -1,0 +1,63 @@
+import pytest
+
+from seethe.extract.normalize import normalize
+from seethe.geo import find_places
+
+
+@pytest.fixture
+def places(profile, make_report):
+    def run(text):
+        return [(m.text, m.place, m.score) for m in find_places(normalize(make_report(text)), profile.gazetteer)]
+
+    return run
+
+
+def test_a_chain_resolves_to_its_most_specific_place(places):
+    found = places("It was found at a train station in the town of Posong in Samsu county, Yanggang province.")
+    assert len(found) == 1
+    text, place, _ = found[0]
+    assert place.name == "Posong" and place.admin1_iso == "KP-10"
+    assert text.startswith("Posong") and text.endswith("Yanggang province")
+
+
+@pytest.mark.parametrize("spelling, iso", [
+    ("Hamkyung", None), ("North Hamkyung Province", "KP-09"), ("Hamgyŏng-bukto", "KP-09"),
+    ("Ryanggang", "KP-10"), ("Yanggang Province", "KP-10"), ("Shinuiju", "KP-03"), ("Sinuiju", "KP-03"),
+    ("Hoeryong", "KP-09"), ("Hoeryŏng", "KP-09"), ("Chagang", "KP-04"), ("Jagang Province", "KP-04"),
+    ("Hamheung", "KP-08"), ("Pyeongyang", "KP-01"), ("Rajin-Sonbong", "KP-13"), ("Namp'o", "KP-14"),
+])
+def test_spellings_resolve_to_the_same_entry(profile, spelling, iso):
+    found = profile.gazetteer.lookup(spelling)
+    if iso is None:
+        return
+    assert found and found[0].admin1_iso == iso
+
+
+def test_province_named_nearby_picks_between_same_named_places(places):
+    # There is more than one Sinpo; South Hamgyong's is the port.
+    found = places("Sinpo, South Hamgyong Province, saw arrests.")
+    assert found[0][1].admin1_iso == "KP-08"
+
+
+def test_the_capital_as_the_regime_is_not_a_place(places):
+    found = places("Pyongyang has warned Seoul against the drills.")
+    assert all(score < 0.5 for text, _, score in found if text == "Pyongyang")
+
+
+def test_anti_prefix_names_no_place(places):
+    assert all(score < 0.5 for _, _, score in places("They sent anti-Pyongyang leaflets."))
+
+
+def test_institution_named_after_a_person_is_not_the_city(places):
+    found = places("Leaflets were found at Kim Chaek University of Technology in Pyongyang.")
+    assert [p.admin1_iso for _, p, _ in found] == ["KP-01"]
+
+
+def test_hangul_place_names_resolve(places):
+    found = places("량강도 혜산시에서 단속이 있었다.")
+    assert {p.admin1_iso for _, p, _ in found} == {"KP-10"}
+
+
+def test_foreign_origin_is_not_a_location(places):
+    found = places("Phones smuggled from China were seized.")
+    assert all(score < 0.5 for text, _, score in found if text == "China")
