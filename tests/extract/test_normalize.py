@@ -16,7 +16,8 @@ def test_html_text_maps_back_to_source_offsets():
     assert "var x" not in text
     assert "Leaflets found in Hyesan." in text
     i = text.index("Hyesan")
-    assert source[offsets[i]:offsets[i] + 6] == "Hyesan"
+    j = offsets.source(i, len(source))
+    assert source[j:j + 6] == "Hyesan"
     assert "Second\xa0para & more." in text or "Second para & more." in text
     assert "\n" in text  # paragraphs stay apart
 
@@ -27,7 +28,8 @@ def test_markdown_markup_is_removed_and_offsets_kept():
     assert "published" not in text
     assert "A bold claim about Chongjin city." in text
     i = text.index("Chongjin")
-    assert source[offsets[i]:offsets[i] + 8] == "Chongjin"
+    j = offsets.source(i, len(source))
+    assert source[j:j + 8] == "Chongjin"
 
 
 def test_sentences_respect_abbreviations_and_quotes():
@@ -44,3 +46,11 @@ def test_document_curly_quotes_become_plain_without_moving_offsets():
     doc = normalize(report)
     assert doc.text == '"They came" - he said.'
     assert len(doc.text) == len(doc.folded)
+
+
+def test_every_plain_character_maps_back_to_the_same_character():
+    source = "<p>  Police   raided\n homes in <i>Hoeryong</i> &amp; Musan.</p><p>Second.</p>"
+    doc = normalize(Report(text=source, source="t", media_type="text/html"))
+    for i, c in enumerate(doc.text):
+        if c not in " \n&":
+            assert source[doc.source_offset(i)] == c, (i, c)

@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from seethe.extract.attribution import Credit, credits_for, introduces_quote
 from seethe.extract.normalize import Document, Sentence, Span
@@ -43,8 +44,7 @@ class Resources:
     labels: dict[str, str]
     abroad_ok: frozenset[str]
     country: str
-    actor_pattern: re.Pattern[str] | None
-    actor_labels: dict[str, str]
+    actor_terms: Any  # Aho-Corasick automaton: term -> (length, actor label)
     out_of_scope: frozenset[str] = frozenset()
 
 
@@ -153,6 +153,18 @@ def assemble(
 
     titles = {i for i, p in enumerate(doc.paragraphs) if _is_title(text, p, i)}
 
+    # Actors named in sentences with cues, found in one pass over the report.
+    actors_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+    folded = doc.folded
+    n = len(folded)
+    for end, (length, label) in res.actor_terms.iter(folded):
+        a, b = end - length + 1, end + 1
+        if (a > 0 and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum()):
+            continue
+        k = sentence_of(a)
+        if k in cues:
+            actors_by_sentence.setdefault(k, []).append((a, b, label))
+
     # The reference date of each paragraph: the date a quoted source spoke, if given.
     para_ref: dict[int, dt.date] = {}
     for t in times:
@@ -215,6 +227,7 @@ def assemble(
     last_place_para = -1
     # Specific places (below province) named so far, to tell a one-place story from a roundup.
     story_places: dict[str, Place] = {}
+    story_version, single_story = 0, None
     last_time_in_para: dict[int, TimeSpan] = {}
     def _remember(strong: list[PlaceMention], paragraph: int) -> None:
         nonlocal last_place_doc, last_place_para
@@ -249,11 +262,10 @@ def assemble(
         s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
         sentence_text = doc.folded[s.start:s.end]
         refers_back = _PLACE_ANAPHORA.search(sentence_text) is not None
-        single_story = _single_story(story_places)
+        if story_version != len(story_places):
+            story_version, single_story = len(story_places), _single_story(story_places)
         named_out = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5 and m.place.country in res.out_of_scope]
-        actor_mentions = [(m.start(), m.end(), res.actor_labels[m.lastgroup])
-                          for m in res.actor_pattern.finditer(doc.folded, s.start, s.end)] \
-            if res.actor_pattern is not None and k in cues else []
+        actor_mentions = actors_by_sentence.get(k, [])
         for cue in cues.get(k, []):
             usable = [m for m in strong if _usable(m, cue.category, res)]
             if named_out and not usable:

@@ -42,12 +42,27 @@ class OutletMatcher:
     by_alias: dict[str, str]
 
 
-_BEFORE = re.compile(
-    r"(?:according\s+to|told|tells|telling|speaking\s+to|spoke\s+to|in\s+an?\s+(?:interview|phone\s+call)\s+with|"
-    r"reported\s+by|quoted\s+by|cited\s+by|via|citing|source\s+for|reported\s+to|said\s+to|"
-    r"(?:" + _REPORT_VERBS + r")\s+(?:\w+\s+)?(?:by|to|in))\s+(?:the\s+)?$",
-    re.I,
-)
+_VERBS = frozenset(_REPORT_VERBS.replace("(?:es|ed)?", "").replace("?", "").split("|")) | frozenset(
+    {"reports", "reported", "says", "claims", "claimed", "publishes", "published", "notes", "noted"})
+_LAST_WORD = frozenset({"told", "tells", "telling", "via", "citing"})
+_LAST_TWO = frozenset({("according", "to"), ("speaking", "to"), ("spoke", "to"), ("reported", "by"), ("quoted", "by"),
+                       ("cited", "by"), ("source", "for"), ("reported", "to"), ("said", "to"), ("talked", "to")})
+
+
+def _credits_before(before: str) -> bool:
+    """Whether the words before an outlet's name credit it: "told", "according to", "reported by"."""
+    words = before.lower().split()[-6:]
+    if words and words[-1] == "the":
+        words = words[:-1]
+    if not words:
+        return False
+    if words[-1] in _LAST_WORD or tuple(words[-2:]) in _LAST_TWO:
+        return True
+    if words[-1] == "with" and any(w in ("interview", "call", "conversation") for w in words[-4:]):
+        return True
+    return words[-1] in ("by", "to", "in") and any(w in _VERBS for w in words[-3:-1])
+
+
 _AFTER = re.compile(r"^(?:'s?(?:\s+korean(?:\s+service)?)?)?\s+(?:\w+\s+){0,2}?(?:" + _REPORT_VERBS + r")\b", re.I)
 
 
@@ -90,7 +105,7 @@ def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
         before = text[max(0, a - 60):a]
         after = text[b:b + 60]
         bracketed = before.rstrip().endswith("[") and after.lstrip().startswith("]")
-        if not (bracketed or (before[-1:].isspace() and _BEFORE.search(before)) or _AFTER.match(after)):
+        if not (bracketed or (before[-1:].isspace() and _credits_before(before)) or _AFTER.match(after)):
             continue
         para = max(0, bisect.bisect_right(starts, a) - 1)
         out.append(Credit(name, a, b, para))

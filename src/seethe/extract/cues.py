@@ -135,7 +135,10 @@ def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet
             move_to=rule.get("move_to"), supersedes=tuple(rule.get("supersedes", [])),
         )
     for form, tags in table.items():
-        auto.add_word(form, (form, tuple(sorted(tags))))
+        ordered = tuple(sorted(tags))
+        slot_tags = tuple(t for t in ordered if t[1].startswith("s"))
+        phrase = any(compiled[rule].slots == 1 for rule, _ in slot_tags)
+        auto.add_word(form, (len(form), slot_tags, tuple(t for t in ordered if not t[1].startswith("s")), phrase))
     auto.make_automaton()
 
     guards = ahocorasick.Automaton()
@@ -164,37 +167,39 @@ def _boundary(text: str, start: int, end: int) -> bool:
 
 
 def _scan(cue_text: str, cues: CueSet) -> list[_Hit]:
-    hits: list[_Hit] = []
+    """Every cue term in the text, as hits of (rule, role), in text order."""
+    occurrences = []  # (start, end, slot tags, other tags, is a complete phrase)
     n = len(cue_text)
-    for end_idx, (form, tags) in cues.automaton.iter(cue_text):
-        start = end_idx - len(form) + 1
+    for end_idx, (length, slot_tags, other_tags, phrase) in cues.automaton.iter(cue_text):
+        start = end_idx - length + 1
         end = end_idx + 1
         if (start > 0 and cue_text[start - 1].isalnum()) or (end < n and cue_text[end].isalnum()):
             continue
-        for rule, role in tags:
-            hits.append(_Hit(start, end, rule, role))
+        occurrences.append((start, end, slot_tags, other_tags, phrase))
     for pattern, tags in cues.regex_terms:
         for m in pattern.finditer(cue_text):
-            for rule, role in tags:
-                hits.append(_Hit(m.start(), m.end(), rule, role))
+            occurrences.append((m.start(), m.end(), tuple(t for t in tags if t[1].startswith("s")),
+                                tuple(t for t in tags if not t[1].startswith("s")), True))
     # A complete cue phrase wins over a shorter cue inside it ("anti-regime
     # slogan" over "slogan"); fragments of two-part rules do not suppress.
-    slot_hits = [h for h in hits if h.role.startswith("s")]
-    phrases = sorted({(h.start, h.end) for h in slot_hits if cues.rules[h.rule].slots == 1})
+    phrases = sorted((a, b) for a, b, _, _, p in occurrences if p)
     starts = [a for a, _ in phrases]
-    keep: list[_Hit] = []
-    for h in slot_hits:
-        # Phrases that could contain h start at most 80 characters before it.
-        lo = bisect.bisect_left(starts, h.start - 80)
-        hi = bisect.bisect_right(starts, h.start)
+    hits: list[_Hit] = []
+    for a, b, slot_tags, other_tags, _ in occurrences:
+        for rule, role in other_tags:
+            hits.append(_Hit(a, b, rule, role))
+        if not slot_tags:
+            continue
         inside = False
-        for a, b in phrases[lo:hi]:
-            if h.end <= b and (b - a) > (h.end - h.start):
+        for pa, pb in phrases[bisect.bisect_left(starts, a - 80):bisect.bisect_right(starts, a)]:
+            if b <= pb and (pb - pa) > (b - a):
                 inside = True
                 break
         if not inside:
-            keep.append(h)
-    return keep + [h for h in hits if not h.role.startswith("s")]
+            for rule, role in slot_tags:
+                hits.append(_Hit(a, b, rule, role))
+    hits.sort()
+    return hits
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -241,7 +246,6 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     """Categories each sentence expresses: ``{sentence index: [CueMatch, ...]}``."""
     cue_text = doc.folded.replace("-", " ")
     hits = _scan(cue_text, cues)
-    hits.sort(key=lambda h: h.start)
     sents = list(sentences) if sentences is not None else list(doc.sentences)
     out: dict[int, list[CueMatch]] = {}
     if not hits or not sents:

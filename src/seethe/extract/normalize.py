@@ -12,6 +12,7 @@ the two have the same length, an offset found in one is valid in the other.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from array import array
@@ -80,16 +81,13 @@ class Document:
     report: Report
     text: str
     folded: str
-    offsets: array  # offsets[i] = offset in report content of plain-text char i
+    offsets: "OffsetMap"
     paragraphs: tuple[Span, ...]
     sentences: tuple[Sentence, ...]
 
     def source_offset(self, i: int) -> int:
-        if not self.offsets:
-            return i
-        if i >= len(self.offsets):
-            return len(self.report.text)
-        return self.offsets[i]
+        """Where plain-text offset ``i`` is in the report's original content."""
+        return self.offsets.source(i, len(self.report.text))
 
     def sentence_text(self, s: Sentence) -> str:
         return self.text[s.start:s.end]
@@ -99,12 +97,42 @@ _NON_SPACE = re.compile(r"[^ \n\t\r]+")
 _WS_RUN = re.compile(r"[ \t\r]{2}|[\t\r]")
 
 
+class OffsetMap:
+    """Plain-text offsets to source offsets, as runs copied verbatim.
+
+    Each run is (plain start, source start): characters from there on map one
+    for one until the next run.  Storing runs instead of one number per
+    character keeps normalization fast and small.
+    """
+
+    __slots__ = ("plain", "source_at")
+
+    def __init__(self) -> None:
+        self.plain = array("l")
+        self.source_at = array("l")
+
+    def add_run(self, plain_start: int, source_start: int) -> None:
+        self.plain.append(plain_start)
+        self.source_at.append(source_start)
+
+    def source(self, i: int, source_length: int) -> int:
+        if not self.plain:
+            return min(i, source_length)
+        k = bisect.bisect_right(self.plain, i) - 1
+        if k < 0:
+            return 0
+        return min(self.source_at[k] + (i - self.plain[k]), source_length)
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+
 class _TextBuilder:
-    """Accumulates plain text with the source offset of every character."""
+    """Accumulates plain text and the runs that map it back to the source."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.offsets = array("l")
+        self.offsets = OffsetMap()
         self.pending_break = 0  # 1 = space, 2 = paragraph
         self.length = 0
 
@@ -115,8 +143,8 @@ class _TextBuilder:
             if a > 0 and self.pending_break < 1:
                 self.pending_break = 1
             self._flush_break(source_start + a)
+            self.offsets.add_run(self.length, source_start + a)
             self.parts.append(m.group())
-            self.offsets.extend(range(source_start + a, source_start + b))
             self.length += b - a
         if text and text[-1] in " \n\t\r" and self.pending_break < 1:
             self.pending_break = 1
@@ -124,8 +152,8 @@ class _TextBuilder:
     def add_clean(self, text: str, source_start: int) -> None:
         """Add text that has no leading, trailing or repeated white space."""
         self._flush_break(source_start)
+        self.offsets.add_run(self.length, source_start)
         self.parts.append(text)
-        self.offsets.extend(range(source_start, source_start + len(text)))
         self.length += len(text)
 
     def add_break(self, paragraph: bool) -> None:
@@ -134,12 +162,12 @@ class _TextBuilder:
     def _flush_break(self, source_at: int) -> None:
         if self.pending_break and self.length:
             sep = "\n" if self.pending_break == 2 else " "
+            self.offsets.add_run(self.length, source_at)
             self.parts.append(sep)
-            self.offsets.append(source_at)
             self.length += 1
         self.pending_break = 0
 
-    def result(self) -> tuple[str, array]:
+    def result(self) -> tuple[str, OffsetMap]:
         return "".join(self.parts), self.offsets
 
 
@@ -205,7 +233,7 @@ class _HTMLText(HTMLParser):
             self.builder.add(html.unescape(f"&#{name};"), self._pos())
 
 
-def html_to_text(source: str) -> tuple[str, array]:
+def html_to_text(source: str) -> tuple[str, OffsetMap]:
     """Visible text of an HTML page, with block elements as paragraph breaks."""
     parser = _HTMLText(source)
     parser.feed(source)
@@ -226,7 +254,7 @@ _MARKDOWN = re.compile(
 )
 
 
-def markdown_to_text(source: str) -> tuple[str, array]:
+def markdown_to_text(source: str) -> tuple[str, OffsetMap]:
     """Markdown with its markup removed; blank lines separate paragraphs."""
     builder = _TextBuilder()
     pos = 0
@@ -255,7 +283,7 @@ def markdown_to_text(source: str) -> tuple[str, array]:
     return builder.result()
 
 
-def plain_text_lines(source: str) -> tuple[str, array]:
+def plain_text_lines(source: str) -> tuple[str, OffsetMap]:
     """Plain text: every line break separates paragraphs, runs of spaces fold."""
     builder = _TextBuilder()
     for m in re.finditer(r"[^\n]+|\n+", source):
@@ -272,7 +300,7 @@ def plain_text_lines(source: str) -> tuple[str, array]:
     return builder.result()
 
 
-def to_plain_text(content: str, media_type: str) -> tuple[str, array]:
+def to_plain_text(content: str, media_type: str) -> tuple[str, OffsetMap]:
     """Plain text and offset map for content of the given media type."""
     if media_type == "text/html":
         text, offsets = html_to_text(content)
