@@ -289,9 +289,10 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                     # A guard before either part ("would be punished", "no soldiers deserted") counts.
                     # (Looking back from the later part stops at the earlier one: "crack down on
                     # vendors" is one cue, not a guard before "vendors".)
+                    partner_first = partners[2] < h.start
                     if not (_guarded(doc, cue_text, sentence, start, cues)
-                            or _guarded(doc, cue_text, sentence, max(h.start, partners[2]), cues,
-                                        floor=h.end if partners[2] > h.start else partners[0])):
+                            or _guarded(doc, cue_text, sentence, h.start if partner_first else partners[2], cues,
+                                        floor=partners[3] if partner_first else h.end)):
                         match = (start, max(h.end, partners[1]))
                         break
             if match is None:
@@ -311,11 +312,11 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     return out
 
 
-def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int, int] | None:
-    """Span covering one hit of every other slot within the window, and where
-    the last partner starts; None when a slot has no hit in the window."""
+def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int, int, int] | None:
+    """Span covering one hit of every other slot within the window, and the
+    span of the last partner; None when a slot has no hit in the window."""
     lo, hi = first.start, first.end
-    last_start = first.start
+    last_start, last_end = first.start, first.end
     for slot in range(1, rule.slots):
         role = f"s{slot}"
         best = None
@@ -339,5 +340,5 @@ def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[
         if best is None:
             return None
         lo, hi = min(lo, best[1].start), max(hi, best[1].end)
-        last_start = best[1].start
-    return lo, hi, last_start
+        last_start, last_end = best[1].start, best[1].end
+    return lo, hi, last_start, last_end
