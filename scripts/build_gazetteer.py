@@ -254,6 +254,8 @@ def main() -> int:
     total_names = 0
     with open(out, "w", encoding="utf-8") as f:
         for e in sorted(entries.values(), key=lambda e: e["id"]):
+            if e.get("hangul") and e["hangul"] not in e.get("names", []):
+                e["names"] = e.get("names", []) + [e["hangul"]]
             if e["type"] in ("country", "region", "site", "feature") or e["source"] == "curated" and e["type"] not in _ADMIN:
                 names = list(dict.fromkeys([e["name"]] + e.get("names", [])))
             else:

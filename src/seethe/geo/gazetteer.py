@@ -39,12 +39,54 @@ class Gazetteer:
     not_places: frozenset[str] = frozenset()
     phrase_first_words: frozenset[str] = frozenset()  # first words of lower-case phrase names
     start_pattern: re.Pattern[str] | None = None  # where a name can begin in text
+    _keys_cache: list[str] | None = None
 
     def lookup(self, name: str) -> list[Place]:
         """Entries whose names share ``name``'s key, best first by type and population."""
         key = cached_key(name)
         found = self.index.get(key, []) + self.phrase_index.get(key, [])
         return self.rank(found)
+
+    def search(self, name: str, limit: int = 5, threshold: float = 80.0) -> list[tuple[Place, float]]:
+        """The best entries for a name, with scores 0-100, best first.
+
+        An exact key match (any spelling the gazetteer knows or the variant
+        rules conflate) scores 100; otherwise names are compared by fuzzy
+        similarity of their keys, and nothing under ``threshold`` is returned:
+        an honest "no match" rather than a wild guess.
+        """
+        from rapidfuzz import fuzz, process
+
+        exact = self.lookup(name)
+        if exact:
+            return [(p, 100.0) for p in exact[:limit]]
+        key = cached_key(name)
+        if not key:
+            return []
+        keys = self._fuzzy_keys()
+        out: list[tuple[Place, float]] = []
+        seen: set[str] = set()
+        for match_key, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=threshold):
+            for p in self.rank(self.index.get(match_key, []) + self.phrase_index.get(match_key, [])):
+                if p.id not in seen:
+                    seen.add(p.id)
+                    out.append((p, round(float(score), 1)))
+        return out[:limit]
+
+    def _fuzzy_keys(self) -> list[str]:
+        keys = getattr(self, "_keys_cache", None)
+        if keys is None:
+            keys = sorted(set(self.index) | set(self.phrase_index))
+            object.__setattr__(self, "_keys_cache", keys)
+        return keys
+
+    def by_type(self, place_type: str | None = None, admin1: str | None = None) -> list[Place]:
+        """Places of a type and/or in a province (ISO code), sorted by province and name."""
+        return sorted(
+            (p for p in self.places.values()
+             if (place_type is None or p.type == place_type) and (admin1 is None or p.admin1_iso == admin1)),
+            key=lambda p: (p.admin1_iso or p.country, p.name),
+        )
 
     def rank(self, places: list[Place]) -> list[Place]:
         return sorted(places, key=lambda p: (TYPE_RANK.get(p.type, 9), -self.population.get(p.id, 0), p.id))

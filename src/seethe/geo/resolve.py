@@ -41,6 +41,8 @@ _METONYMY_NEXT = re.compile(
 # "a source from Ryanggang Province": where the source lives is where the news is from.
 _SOURCE_FROM = re.compile(r"\b(?:sources?|residents?|informants?|natives?|defectors?|contacts?|reporters?|correspondents?|woman|man|family|couple|mother|father|teenager|boy|girl|farmer|soldier)\s+(?:\w+\s+)?from\s+(?:the\s+)?$", re.I)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|inside|around|of)\s+(?:the\s+)?$", re.I)
+_DESTINATION = re.compile(r"\b(?:to|into|towards?|for)\s+(?:the\s+)?$", re.I)
+_DETENTION = re.compile(r"(?i)camp|kyohwaso|kwanliso|prison|detention|holding cent|jipkyulso|jongori|kyohwa")
 _CAPITALS = {"pyongyang", "seoul", "beijing", "washington", "moscow", "tokyo"}
 _NOT_LOCATIVE = re.compile(r"\b(?:from|to|into|with|via|towards?|against|than)\s+(?:the\s+)?$", re.I)
 _HANGUL_PARTICLES = ("에서는", "에서", "으로", "에는", "에도", "의", "에", "은", "는", "이", "가", "을", "를", "로", "과", "와")
@@ -82,6 +84,16 @@ _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 _WORD_AT = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']*|[0-9]+")
 
 
+def _ends(words: list[tuple[int, int]], text: str):
+    """Where an n-word name could end, longest first; a possessive "'s" is tried
+    with and without ("Hyesan's market" is a name, "Hyesan's" names Hyesan)."""
+    for n in range(len(words), 0, -1):
+        end = words[n - 1][1]
+        yield n, end
+        if text[end - 2:end] in ("'s", "s'") and end - words[n - 1][0] > 3:
+            yield n, end - (2 if text[end - 2:end] == "'s" else 1)
+
+
 def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     """Longest gazetteer names in the text, left to right.
 
@@ -107,9 +119,9 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         if first is None:
             continue
         fe = first.end()
-        if text[fe - 2:fe] in ("'s", "s'") and fe - s > 3:
-            fe -= 2 if text[fe - 2:fe] == "'s" else 1
         most = gaz.first_keys.get(cached_key(text[s:fe]))
+        if most is None and text[fe - 2:fe] in ("'s", "s'") and fe - s > 3:
+            most = gaz.first_keys.get(cached_key(text[s:fe - (2 if text[fe - 2:fe] == "'s" else 1)]))
         if most is None:
             continue
         # The words that follow, up to the next break.
@@ -119,21 +131,17 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
             m = _WORD_AT.match(text, at)
             if m is None:
                 break
-            e = m.end()
-            if text[e - 2:e] in ("'s", "s'") and e - m.start() > 3:
-                e -= 2 if text[e - 2:e] == "'s" else 1
-            words.append((m.start(), e))
+            words.append((m.start(), m.end()))
             gap_end = m.end()
             while gap_end < len(text) and text[gap_end] in " -":
                 gap_end += 1
-            if gap_end == m.end() or gap_end - m.end() > 3 or e != m.end():
+            if gap_end == m.end() or gap_end - m.end() > 3:
                 break
             at = gap_end
         if not words:
             continue
         upper = text[s].isupper()
-        for n in range(len(words), 0, -1):
-            end = words[n - 1][1]
+        for n, end in _ends(words, text):
             phrase_text = text[s:end]
             if phrase_text.casefold() in gaz.not_places:
                 continue
@@ -246,6 +254,16 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
             resolved.append(place)
             outer = place
         resolved.reverse()
+        # Containers can also come first ("South Korea's Gangwon Province",
+        # "회령시 남문동"): a link with a candidate inside a neighbour takes it.
+        for k, link in enumerate(chain):
+            for nb in (k - 1, k + 1):
+                if 0 <= nb < len(chain) and not _contains(resolved[nb], resolved[k]) \
+                        and not _contains(resolved[k], resolved[nb]):
+                    inside = [p for p in link.places if _contains(resolved[nb], p)]
+                    if inside:
+                        resolved[k] = _choose(_Candidate(link.start, link.end, tuple(inside), link.text), text,
+                                              provinces, resolved[nb], gaz)
         # Split the chain where a link does not sit inside the next one.
         groups: list[tuple[int, int]] = []
         g_start = 0
@@ -268,10 +286,14 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
             elif text[links[best].start:links[best].end].lower() in _CAPITALS and len(links) == 1 \
                     and _METONYMY_NEXT.match(after) and not _PREPOSITION_BEFORE.search(before):
                 score = 0.2  # "Pyongyang has ..." is the regime
-            elif _NOT_LOCATIVE.search(before) and not _SOURCE_FROM.search(text[max(0, start - 40):start]):
-                # An origin or destination ("trains to Pyongyang", "smuggled from China"),
-                # not where something happened.
-                score = 0.3 if place.country != "KP" else 0.45
+            elif place.country != "KP" and _NOT_LOCATIVE.search(before) and not _SOURCE_FROM.search(text[max(0, start - 40):start]):
+                score = 0.3  # an origin or destination abroad ("smuggled from China", "fled to Russia")
+            elif place.type in ("country", "region") and re.search(r"\bfrom\s+$", before, re.I):
+                score = 0.45  # "mobilized from all over the country": where people came from
+            elif place.country == "KP" and _DESTINATION.search(before) and not _DETENTION.search(place.name):
+                # A destination at home ("trains to Pyongyang") is not where something
+                # happened; a camp one is sent to is where the sentence is served.
+                score = 0.45
             mentions.append(PlaceMention(start, end, text[start:end], place, score))
             if place.admin1_iso and place.country == "KP" and score >= 0.5:
                 if place.admin1_iso in seen_provinces:

@@ -15,7 +15,7 @@ import re
 
 from seethe.extract.normalize import fold
 
-_NON_LETTERS = re.compile(r"[^a-z\uac00-\ud7a3]+")
+_NON_LETTERS = re.compile(r"[^a-z0-9\uac00-\ud7a3]+")  # digits stay: Camp 14 is not Camp 16
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _INITIAL_RN = re.compile(r"^(?:r|n)(?=[iy])")
 
