@@ -61,3 +61,28 @@ def test_hangul_place_names_resolve(places):
 def test_foreign_origin_is_not_a_location(places):
     found = places("Phones smuggled from China were seized.")
     assert all(score < 0.5 for text, _, score in found if text == "China")
+
+
+def test_hangul_chain_resolves_to_the_neighbourhood(places):
+    found = places("회령시 남문동에서 단속이 있었다.")
+    assert [p.id for _, p, _ in found] == ["kp-nammun-dong"]
+
+
+def test_a_container_named_first_is_still_a_container(places):
+    found = places("Floods hit South Korea's Gangwon Province this week.")
+    assert [(p.country, p.admin1_iso) for _, p, _ in found] == [("KR", "KR-42")]
+
+
+def test_possessive_market_names_resolve_to_the_market(places):
+    found = places("Vendors at Kyongsong's market were fined.")
+    assert found[0][1].type == "site" and found[0][1].admin1_iso == "KP-09"
+
+
+def test_a_camp_one_is_sent_to_is_where_the_sentence_is_served(places):
+    found = places("He was sent to the Jongori prison camp.")
+    assert found and found[0][2] >= 0.5
+
+
+def test_numbered_camps_stay_apart(profile):
+    assert profile.gazetteer.lookup("Camp 16")[0].id == "kp-camp-16"
+    assert profile.gazetteer.lookup("Camp 14")[0].id == "kp-camp-14"

@@ -229,8 +229,11 @@ def assemble(
     story_places: dict[str, Place] = {}
     story_version, single_story = 0, None
     last_time_in_para: dict[int, TimeSpan] = {}
+    recent_places: list[PlaceMention] = []
+
     def _remember(strong: list[PlaceMention], paragraph: int) -> None:
         nonlocal last_place_doc, last_place_para
+        recent_places.extend(strong)
         last_place_in_para[paragraph] = _group_lists(strong, text)[-1]
         last_place_doc = last_place_in_para[paragraph]
         last_place_para = paragraph
@@ -288,9 +291,14 @@ def assemble(
                 carried = [m for m in last_place_in_para.get(s.paragraph, []) if _usable(m, cue.category, res)]
                 ahead = [m for m in next_place_in_para(k) if _usable(m, cue.category, res)]
                 weak = any(_is_weak(m, res.country) or m.place.type == "country" for m in s_places)
+                ahead_is_broad = ahead and all(m.place.type in ("country", "region") for m in ahead)
+                anaphor = _PLACE_ANAPHORA.search(sentence_text)
+                typed = _recent_of_type(recent_places, anaphor.group("noun")) if anaphor else None
                 if carried:
                     chosen, place_conf = carried, -0.05
-                elif ahead and not weak:
+                elif typed is not None and _usable(typed, cue.category, res):
+                    chosen, place_conf = [typed], -0.07  # "the city's detention center": the last city named
+                elif ahead and not weak and not (ahead_is_broad and last_place_para == s.paragraph - 1):
                     chosen, place_conf = ahead, -0.07
                 elif s.paragraph not in commentary and not weak:
                     # The scene set in the paragraph just before carries into the quotes that
@@ -349,7 +357,21 @@ _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|we|we've|We|We've|my|our|Our|My)\b"
 _ATTRIBUTION = re.compile(
     r"\b(?:sources?|according to|residents?|partner|informant|witness(?:es)?|eyewitness)\b"
     r"|\b(?:he|she|they|officials?|police|authorities)\s+(?:said|says|added|told|explained|reported)\b", re.I)
-_PLACE_ANAPHORA = re.compile(r"\b(?:the|that|this|same)\s+(?:same\s+)?(?:city|town|county|province|area|region|district|village|border city|port|neighborhood|market)\b")
+_PLACE_ANAPHORA = re.compile(r"\b(?:the|that|this|same)\s+(?:same\s+)?(?P<noun>city|town|county|province|area|region|district|village|border city|port|neighborhood|market)\b")
+_ANAPHOR_TYPES = {"city": ("city", "town", "district"), "town": ("town", "city"), "border city": ("city", "town"),
+                  "county": ("county", "city"), "province": ("province",), "district": ("district", "city"),
+                  "village": ("town",), "port": ("city", "town")}
+
+
+def _recent_of_type(recent: list[PlaceMention], noun: str) -> PlaceMention | None:
+    """The last place named that "the city", "the county" ... can refer to."""
+    kinds = _ANAPHOR_TYPES.get(noun)
+    if not kinds:
+        return None
+    for m in reversed(recent):
+        if m.place.type in kinds:
+            return m
+    return None
 
 
 def _single_story(story: dict[str, Place]) -> Place | None:
