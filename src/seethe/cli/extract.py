@@ -149,17 +149,41 @@ def eval_command(dataset, profile, min_confidence, as_json, errors):
 
 @click.command("demo")
 @click.argument("paths", nargs=-1)
+@click.option("--db", default="seethe-demo.db", show_default=True, help="SQLite file (or database URL) to fill.")
 @click.option("--profile", default="kp", show_default=True)
-def demo_command(paths, profile):
-    """Extract the bundled sample reports and summarise what they hold."""
+def demo_command(paths, db, profile):
+    """Ingest the bundled sample reports into a SQLite file and show what they hold."""
+    from collections import Counter
+
+    from seethe.ingest.bulk import Options, ingest
+    from seethe.store import IncidentFilter, Store
+
     out = console()
-    extractor = Extractor(profile)
-    everything: list[Incident] = []
-    ok, failed = run_extraction(paths or [str(SAMPLES)], extractor, on_incidents=lambda r, inc: everything.extend(inc))
-    out.print(f"[bold]{ok}[/bold] reports read, {failed} failed, [bold]{len(everything)}[/bold] incidents found")
-    out.print(count_table("By family", Counter(i.category.split(".")[0] for i in everything), "family"))
-    out.print(count_table("By province or country",
-                              Counter(i.location_dict().get("admin1_iso") or i.location_dict().get("country") or "unknown" for i in everything),
-                              "province"))
-    out.print(count_table("By month", Counter(i.time.start.strftime("%Y-%m") for i in everything if i.time.precision != "unknown"), "month"))
-    out.print(incident_table(sorted(everything, key=lambda i: -i.confidence)[:25], title="25 most confident incidents"))
+    with Store(db) as store:
+        summary = ingest(list(paths) or [str(SAMPLES)], store, opts=Options(profile=profile), on_error=_err)
+        out.print(f"[bold]{db}[/bold]: {summary.line()}")
+        stats = store.stats()
+        out.print(f"{stats['reports']} reports and {stats['incidents']} incidents stored")
+        out.print(count_table("By family", Counter(stats["by_family"]), "family"))
+        out.print(count_table("By province or country", Counter(stats["by_province"]), "province"))
+        out.print(count_table("By month", Counter(stats["by_month"]), "month"))
+        dissent = store.incidents(IncidentFilter(category="dissent", limit=10))
+        out.print(incident_table([_as_incident_view(r) for r in dissent],
+                                 title="Query: the 10 latest incidents of dissent (seethe incidents --category dissent)"))
+        ryanggang = store.incidents(IncidentFilter(province="KP-10"))
+        out.print(f"Query: incidents in Ryanggang (seethe incidents --province KP-10): {len(ryanggang)}")
+
+
+def _as_incident_view(r: dict):
+    """A stored incident shaped for the incident table."""
+    from types import SimpleNamespace
+
+    import datetime as _dt
+
+    t = r["time"]
+    return SimpleNamespace(
+        category=r["category"], summary=r["summary"], reported_by=tuple(r["reported_by"]), confidence=r["confidence"],
+        time=SimpleNamespace(start=_dt.date.fromisoformat(t["start"]), end=_dt.date.fromisoformat(t["end"]),
+                             precision=t["precision"]),
+        location_dict=lambda loc=r["location"]: loc,
+    )

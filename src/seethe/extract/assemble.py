@@ -107,10 +107,24 @@ def _actors(mentions: list[tuple[int, int, str]], cue: CueMatch) -> tuple[str, .
     return (best[1],) if best else ()
 
 
-def _is_title(text: str, para: Span, index: int) -> bool:
-    """A headline: among the first paragraphs, short, with no closing punctuation."""
-    body = text[para.start:para.end].strip()
-    return index < 3 and len(_WORDS.findall(body)) <= 20 and not re.search(r"[.!?\"'\]]$", body)
+def _header_paragraphs(text: str, paragraphs: tuple[Span, ...]) -> set[int]:
+    """The report's head: headline, dateline, byline and notes before the body.
+
+    Leading paragraphs that are short and end without sentence punctuation
+    (a headline), "Key: value" lines (Published:, Outlet:) and bracketed
+    notes; the body starts at the first other paragraph.
+    """
+    heads: set[int] = set()
+    for i, para in enumerate(paragraphs[:8]):
+        body = text[para.start:para.end].strip()
+        short = len(_WORDS.findall(body)) <= 20
+        headline = short and not re.search(r"[.!?\"']$", body)
+        meta = short and re.match(r"^[A-Z][\w ]{1,20}:\s", body) is not None and body.count(".") <= 1
+        note = body.startswith("[") and body.endswith("]")
+        if not (headline or meta or note):
+            break
+        heads.add(i)
+    return heads
 
 
 def _inside(outer: Place, inner: Place) -> bool:
@@ -151,7 +165,7 @@ def assemble(
     for t in times:
         times_by_sentence.setdefault(sentence_of(t.start), []).append(t)
 
-    titles = {i for i, p in enumerate(doc.paragraphs) if _is_title(text, p, i)}
+    titles = _header_paragraphs(text, doc.paragraphs)
 
     # Actors named in sentences with cues, found in one pass over the report.
     actors_by_sentence: dict[int, list[tuple[int, int, str]]] = {}

@@ -35,6 +35,7 @@ _HTML_META_REV = re.compile(
 _TIME_TAG = re.compile(r"""<time[^>]*datetime\s*=\s*["'](?P<value>[^"']+)["']""", re.I)
 _TITLE = re.compile(r"<title[^>]*>(?P<value>.*?)</title>", re.I | re.S)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_OUTLET_LINE = re.compile(r"(?:^|\n)\s*(?:outlet|source|publisher)\s*:\s*([^\n]{2,80})\n", re.I)
 _DATELINE = re.compile(
     rf"(?:^|\n)\s*(?:published|posted|date|updated)?\s*:?\s*(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)|(?P<mdy>(?:{_MONTHS})\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d)|(?P<dmy>[0-3]?\d\s+(?:{_MONTHS})\.?\s+(?:19|20)\d\d))",
     re.I,
@@ -160,6 +161,10 @@ def read_metadata(text: str, media_type: str) -> FileMeta:
             t = _TITLE.search(text[:50_000])
             if t:
                 title = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", t.group("value"))).strip() or None
+    if outlet is None and media_type == "text/plain":
+        m = _OUTLET_LINE.search(text[:600])
+        if m:
+            outlet = m.group(1).strip()
     if published is None:
         body = text[fm.end():] if fm else text
         head = re.sub(r"<[^>]+>", " ", body[:3000]) if media_type == "text/html" else body[:600]

@@ -1,0 +1,11 @@
+"""The store: reports, incidents and extraction runs in SQLite or PostgreSQL.
+
+All SQL lives in this package.  ``Store`` owns the database; ``IncidentFilter``
+says which incidents to read back.
+"""
+
+from seethe.store._migrations import LATEST as SCHEMA_VERSION
+from seethe.store._migrations import migrate
+from seethe.store._store import DEFAULT_DB, IncidentFilter, Store, content_hash, database_url
+
+__all__ = ["DEFAULT_DB", "IncidentFilter", "SCHEMA_VERSION", "Store", "content_hash", "database_url", "migrate"]

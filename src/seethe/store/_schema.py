@@ -1,0 +1,86 @@
+"""The tables, as SQLAlchemy Core metadata.  Only the store package holds SQL.
+
+``build_metadata(version)`` gives the tables as they are at a schema version,
+so that a migration can create the old shape and later steps alter it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
+)
+
+
+def build_metadata(version: int) -> MetaData:
+    """The tables at schema ``version``."""
+    metadata = MetaData()
+    Table(
+        "seethe_schema", metadata,
+        Column("version", Integer, nullable=False),
+    )
+    Table(
+        "runs", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("profile", String(64), nullable=False),
+        Column("profile_version", String(64), nullable=False),
+        Column("codebook_version", String(32), nullable=False),
+        Column("gazetteer_version", String(64), nullable=False),
+        Column("pipeline", Text, nullable=False),
+        Column("seethe_version", String(32), nullable=False),
+        Column("kind", String(16), nullable=False),  # ingest or reextract
+    )
+    Table(
+        "reports", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("content_hash", String(64), nullable=False, unique=True),
+        Column("url", Text, nullable=True),
+        Column("source", Text, nullable=False),
+        Column("outlet", String(200), nullable=True),
+        Column("published", Date, nullable=True),
+        Column("title", Text, nullable=True),
+        Column("media_type", String(40), nullable=False),
+        Column("encoding", String(40), nullable=False),
+        Column("raw", LargeBinary, nullable=False),
+        Column("content", Text, nullable=False),
+        Column("plain_text", Text, nullable=False),
+        Column("ingested_at", DateTime(timezone=True), nullable=False),
+        Column("current_run_id", Integer, ForeignKey("runs.id"), nullable=True),
+        Index("ix_reports_url", "url"),
+    )
+    columns = [
+        Column("id", Integer, primary_key=True),
+        Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False),
+        Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+        Column("current", Boolean, nullable=False, default=True),
+        Column("category", String(64), nullable=False),
+        Column("family", String(32), nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("place_id", String(64), nullable=True),
+        Column("place_name", Text, nullable=True),
+        Column("place_mention", Text, nullable=True),
+        Column("admin2", Text, nullable=True),
+        Column("admin1_iso", String(16), nullable=True),
+        Column("country", String(8), nullable=True),
+        Column("lat", Float, nullable=True),
+        Column("lon", Float, nullable=True),
+        Column("location_precision", String(16), nullable=False),
+        Column("time_mention", Text, nullable=True),
+        Column("time_start", Date, nullable=False),
+        Column("time_end", Date, nullable=False),
+        Column("time_precision", String(16), nullable=False),
+        Column("actors", Text, nullable=False),  # JSON list
+        Column("reported_by", Text, nullable=False),  # JSON list
+        Column("evidence_text", Text, nullable=False),
+        Column("evidence_start", Integer, nullable=False),
+        Column("evidence_end", Integer, nullable=False),
+        Column("confidence", Float, nullable=False),
+        Column("rules", Text, nullable=False),  # JSON list
+        Index("ix_incidents_report", "report_id"),
+        Index("ix_incidents_current_category", "current", "category"),
+    ]
+    if version >= 2:
+        columns.append(Column("subdivision", String(16), nullable=True))
+        columns.append(Index("ix_incidents_admin1_time", "admin1_iso", "time_start"))
+    Table("incidents", metadata, *columns)
+    return metadata
