@@ -97,10 +97,12 @@ def test_shared_scorer_accepts_our_output():
     assert summary["strict"]["f1"] >= 0.85
 
 
-def test_demo_summarises_the_bundled_samples():
-    run = seethe("demo")
+def test_demo_ingests_and_summarises_the_bundled_samples(tmp_path):
+    db = tmp_path / "demo.db"
+    run = seethe("demo", "--db", str(db))
     assert run.returncode == 0, run.stderr
-    assert "reports read" in run.stdout and "incidents found" in run.stdout
+    assert "reports new" in run.stdout and "incidents found" in run.stdout and "By province" in run.stdout
+    assert db.exists()
 
 
 def test_places_lookup():

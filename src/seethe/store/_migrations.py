@@ -42,12 +42,14 @@ def current_version(conn: Connection) -> int:
 
 def migrate(engine: Engine, target: int = LATEST) -> tuple[int, int]:
     """Apply the missing steps up to ``target``; returns (version before, version after)."""
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         before = current_version(conn)
     version_table = build_metadata(1).tables["seethe_schema"]
     for number, step in STEPS:
         if before < number <= target:
-            with engine.begin() as conn:
+            # A write transaction from the start: two processes starting on a new
+            # file take turns instead of both creating the tables.
+            with engine.connect().execution_options(write=True) as conn, conn.begin():
                 # Another process may have migrated meanwhile (two ingests starting together).
                 if current_version(conn) >= number:
                     continue

@@ -79,7 +79,7 @@ class Store:
         try:
             if self.url.startswith("sqlite"):
                 path = self.url.split("sqlite:///", 1)[-1]
-                if path and path != ":memory:":
+                if path and path != ":memory:" and not path.startswith("file:"):
                     parent = Path(path).expanduser().resolve().parent
                     if not parent.is_dir():
                         raise StoreError("the folder for the database does not exist", source=_display(self.url))
@@ -87,7 +87,7 @@ class Store:
                 _sqlite_pragmas(engine)
             else:
                 engine = create_engine(self.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-            migrate(engine)
+            _with_retries(lambda: migrate(engine), sqlite=self.url.startswith("sqlite"))
         except StoreError:
             raise
         except SQLAlchemyError as exc:
@@ -270,13 +270,31 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            return self.ctx.__exit__(exc_type, exc, tb)
+            self.ctx.__exit__(exc_type, exc, tb)
         except IntegrityError:
             raise
         except SQLAlchemyError as err:
             raise StoreError(f"cannot write: {_reason(err)}", source=_display(self.store.url)) from None
         finally:
             self.conn.close()
+        if isinstance(exc, SQLAlchemyError) and not isinstance(exc, IntegrityError):
+            raise StoreError(f"cannot write: {_reason(exc)}", source=_display(self.store.url)) from None
+        return False
+
+
+def _with_retries(fn, sqlite: bool, attempts: int = 50):
+    """SQLite refuses some steps (switching to WAL) while another process holds a lock: wait and retry."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if not sqlite or "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1 + 0.05 * attempt)
 
 
 def _reason(exc: SQLAlchemyError) -> str:
