@@ -108,7 +108,7 @@ def expand(specs: Iterable[str], opts: Options, on_error: Callable[[str], None])
 
 
 def ingest(specs: list[str], store, *, opts: Options = Options(), workers: int = 0, scheduler: str | None = None,
-           batch: int = 64, on_error: Callable[[str], None] = lambda line: None,
+           batch: int = 64, write_batch: int = 50, on_error: Callable[[str], None] = lambda line: None,
            progress: Callable[[int, int], None] | None = None) -> IngestSummary:
     """Ingest every report named by ``specs`` into ``store``; returns counts.
 
@@ -126,6 +126,18 @@ def ingest(specs: list[str], store, *, opts: Options = Options(), workers: int =
     ex = _extractor(opts.profile)
     run_id = store.start_run(ex.versions(), kind="ingest")
 
+    pending: list[tuple[Report, str, list[Incident]]] = []
+
+    def flush() -> None:
+        # One transaction per batch; each report in it is stored whole or not at all.
+        for (report, _, incidents), report_id in zip(pending, store.add_reports(pending, run_id)):
+            if report_id is None:
+                summary.skipped += 1
+            else:
+                summary.new += 1
+                summary.incidents += len(incidents)
+        pending.clear()
+
     def store_result(path: str, result: object) -> None:
         if isinstance(result, str):
             error(result)
@@ -134,11 +146,9 @@ def ingest(specs: list[str], store, *, opts: Options = Options(), workers: int =
         if report.published is None:
             error(f"{report.source}: no publication date: pass --published YYYY-MM-DD or add a date to the file")
             return
-        if store.add_report(report, plain_text, incidents, run_id) is None:
-            summary.skipped += 1
-        else:
-            summary.new += 1
-            summary.incidents += len(incidents)
+        pending.append((report, plain_text, incidents))
+        if len(pending) >= write_batch:
+            flush()
 
     total = len(files)
     done = 0
@@ -155,9 +165,10 @@ def ingest(specs: list[str], store, *, opts: Options = Options(), workers: int =
         try:
             futures = client.map(extract_paths, chunks, opts=opts, pure=False)
             for future in as_completed(futures):
-                for path, result in future.result():
+                results = future.result()
+                for path, result in results:
                     store_result(path, result)
-                done += len(future.result())
+                done += len(results)
                 if progress:
                     progress(done, total)
         finally:
@@ -178,6 +189,7 @@ def ingest(specs: list[str], store, *, opts: Options = Options(), workers: int =
             store_result(report.source, extract_one(report, opts.profile))
         except ReportError as exc:
             error(exc.one_line())
+    flush()
     return summary
 
 

@@ -163,6 +163,41 @@ class Store:
         except IntegrityError:
             return None  # the same text is already there
 
+    def add_reports(self, batch: list[tuple[Report, str, list[Incident]]], run_id: int) -> list[int | None]:
+        """Store several reports in one transaction (each whole or not at all).
+
+        Returns each report's id, or None where it was already stored.  A
+        report already there is skipped with ``ON CONFLICT DO NOTHING``, so one
+        duplicate does not undo the rest of the batch.
+        """
+        reports, incidents = self.tables["reports"], self.tables["incidents"]
+        insert = _dialect_insert(self.engine.dialect.name)
+        out: list[int | None] = []
+        now = dt.datetime.now(dt.timezone.utc)
+        try:
+            with self._write() as conn:
+                for report, plain_text, found in batch:
+                    if report.url and conn.execute(select(reports.c.id).where(reports.c.url == report.url)).first():
+                        out.append(None)
+                        continue
+                    row = conn.execute(insert(reports).values(
+                        content_hash=content_hash(plain_text), url=report.url, source=report.source,
+                        outlet=report.outlet, published=report.published, title=report.title,
+                        media_type=report.media_type, encoding=report.encoding,
+                        raw=report.raw or report.text.encode("utf-8"), content=report.text, plain_text=plain_text,
+                        ingested_at=now, current_run_id=run_id,
+                    ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(reports.c.id)).first()
+                    if row is None:
+                        out.append(None)
+                        continue
+                    if found:
+                        conn.execute(incidents.insert(), [_row(i, row[0], run_id) for i in found])
+                    out.append(row[0])
+        except IntegrityError:
+            # A URL stored meanwhile by another process: fall back to one report at a time.
+            return [self.add_report(r, t, f, run_id) for r, t, f in batch]
+        return out
+
     def replace_incidents(self, report_id: int, incidents: list[Incident], run_id: int) -> None:
         """A new run's incidents for a stored report; the previous run's stay, no longer current."""
         table = self.tables["incidents"]
@@ -280,6 +315,14 @@ class _Transaction:
         if isinstance(exc, SQLAlchemyError) and not isinstance(exc, IntegrityError):
             raise StoreError(f"cannot write: {_reason(exc)}", source=_display(self.store.url)) from None
         return False
+
+
+def _dialect_insert(name: str):
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _with_retries(fn, sqlite: bool, attempts: int = 50):
