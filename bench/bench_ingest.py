@@ -12,7 +12,6 @@ prints reports/second and incidents stored.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import random
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_extract import paragraphs  # noqa: E402
+from bench_extract import paragraphs, recombine  # noqa: E402
 
 from seethe.ingest.bulk import ingest  # noqa: E402
 from seethe.store import Store  # noqa: E402
@@ -30,16 +29,9 @@ from seethe.store import Store  # noqa: E402
 def write_corpus(folder: Path, n: int, words: int, seed: int) -> None:
     rng = random.Random(seed)
     paras = paragraphs()
-    base = dt.date(2015, 1, 1)
     for i in range(n):
-        chosen, count = [], 0
-        while count < words:
-            p = rng.choice(paras)
-            chosen.append(p)
-            count += len(p.split())
-        day = base + dt.timedelta(days=rng.randrange(3000))
-        (folder / f"r{i:06d}.txt").write_text(f"Published: {day}\nOutlet: Bench\n" + "\n".join(chosen) + f"\n[{i}]\n",
-                                              encoding="utf-8")
+        text, day = recombine(rng, paras, words)
+        (folder / f"r{i:06d}.txt").write_text(f"Published: {day}\nOutlet: Bench\n{text}\n[{i}]\n", encoding="utf-8")
 
 
 def fresh_postgres(base_url: str) -> tuple[str, str]:

@@ -64,3 +64,15 @@ def test_evidence_offsets_point_at_the_sentence(extract, make_report, extractor)
     incident = extractor.extract(report)[0]
     assert text[incident.evidence_start:incident.evidence_end] == incident.evidence_text
     assert "detained" in incident.evidence_text
+
+
+def test_an_outlet_reporting_first_hand_is_credited_where_the_text_credits_no_one(extractor):
+    import datetime as dt
+
+    from seethe.models import Report
+
+    text = "Police arrested three smugglers in Musan on Sunday."
+    first_hand = Report(text=text, source="t", published=dt.date(2021, 6, 1), outlet="Radio Free Asia")
+    relay = Report(text=text, source="t", published=dt.date(2021, 6, 1), outlet="One Free Korea")
+    assert extractor.extract(first_hand)[0].reported_by == ("RFA",)
+    assert extractor.extract(relay)[0].reported_by == ()

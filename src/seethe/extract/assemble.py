@@ -148,9 +148,15 @@ def assemble(
     published: dt.date,
     res: Resources,
     min_confidence: float = 0.0,
+    own_outlet: str | None = None,
 ) -> list[Incident]:
     """Incidents from the stages' annotations with at least ``min_confidence``,
-    deduplicated, in text order."""
+    deduplicated, in text order.
+
+    ``own_outlet`` is the outlet that published the report when it reports
+    first-hand (not a blog relaying others): it is credited where the text
+    credits no one.
+    """
     text = doc.text
     sentences = doc.sentences
     places_by_sentence: dict[int, list[PlaceMention]] = {}
@@ -341,7 +347,8 @@ def assemble(
             else:
                 span, time_conf = default_span(published), -0.02
             para = doc.paragraphs[s.paragraph]
-            reported = credits_for(credits, s.paragraph, introduces_quote(text[para.start:para.end]))
+            reported = credits_for(credits, s.paragraph, introduces_quote(text[para.start:para.end])) \
+                or ((own_outlet,) if own_outlet else ())
             confidence = cue.weight + place_conf + time_conf + (0.02 if reported else 0.0)
             if s.paragraph in commentary:
                 confidence -= 0.15

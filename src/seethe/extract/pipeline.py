@@ -93,7 +93,8 @@ def _attribution(a: Analysis, ex: "Extractor") -> Analysis:
 
 @stage("seethe.assemble.v1")
 def _assemble(a: Analysis, ex: "Extractor") -> Analysis:
-    incidents = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources, ex.min_confidence)
+    incidents = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources, ex.min_confidence,
+                         own_outlet=ex.first_hand_outlet(a.report.outlet))
     return replace(a, incidents=incidents)
 
 
@@ -132,6 +133,15 @@ class Extractor:
     @cached_property
     def communication_verbs(self) -> frozenset[str]:
         return frozenset(self.profile.lexicon.get("communication_verbs", []))
+
+    def first_hand_outlet(self, outlet: str | None) -> str | None:
+        """The canonical name of a report's own outlet when it reports first-hand (not a relay)."""
+        if not outlet:
+            return None
+        for o in self.profile.outlets:
+            if outlet.lower() == o.name.lower() or outlet.lower() in (a.lower() for a in o.aliases):
+                return None if o.relay else o.name
+        return None
 
     @cached_property
     def speech_words(self) -> re.Pattern[str]:
