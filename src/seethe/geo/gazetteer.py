@@ -158,7 +158,7 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
         for name in names:
             if name.casefold() in not_places:
                 continue
-            key = name_key(name)
+            key = cached_key(name)
             if len(key) < 3 and not re.search(r"[\uac00-\ud7a3]", key):
                 continue
             target = phrase_index if name[:1].islower() else index
@@ -167,7 +167,7 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
                 bucket.append(place)
             tokens = name.replace("-", " ").split()
             max_tokens = max(max_tokens, len(tokens))
-            fk = name_key(tokens[0]) if tokens else key
+            fk = cached_key(tokens[0]) if tokens else key
             first_keys[fk] = max(first_keys.get(fk, 1), len(tokens))
     phrase_first = frozenset(
         fold_word for p in places.values() for n in p.names if n[:1].islower()
