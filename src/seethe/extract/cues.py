@@ -253,22 +253,35 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     # Bucket hits by sentence and by paragraph.
     by_sentence: dict[int, list[_Hit]] = {}
     by_paragraph_unless: dict[int, set[str]] = {}
-    starts = [s.start for s in sents]
+    # Hits and sentences are both in text order: walk them together.
+    k = 0
+    n_sents = len(sents)
     for h in hits:
-        k = bisect.bisect_right(starts, h.start) - 1
-        if k < 0 or h.start >= sents[k].end:
+        while k < n_sents and sents[k].end <= h.start:
+            k += 1
+        if k == n_sents:
+            break
+        if h.start < sents[k].start:
             continue
         by_sentence.setdefault(k, []).append(h)
         if h.role == "unless":
             by_paragraph_unless.setdefault(sents[k].paragraph, set()).add(h.rule)
     for k, shits in by_sentence.items():
         sentence = sents[k]
-        unless = {h.rule for h in shits if h.role == "unless"}
-        movers = {h.rule for h in shits if h.role == "move"}
+        unless: set[str] = set()
+        movers: set[str] = set()
+        rule_hits: dict[str, list[_Hit]] = {}
         first_hits: dict[str, list[_Hit]] = {}
         for h in shits:
-            if h.role == "s0":
-                first_hits.setdefault(h.rule, []).append(h)
+            role = h.role
+            if role == "unless":
+                unless.add(h.rule)
+            elif role == "move":
+                movers.add(h.rule)
+            else:
+                rule_hits.setdefault(h.rule, []).append(h)
+                if role == "s0":
+                    first_hits.setdefault(h.rule, []).append(h)
         found: list[CueMatch] = []
         for rid in first_hits:
             rule = cues.rules[rid]
@@ -283,7 +296,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                         match = (h.start, h.end)
                         break
                     continue
-                partners = _partners(cue_text, h, shits, rule)
+                partners = _partners(cue_text, h, rule_hits[rid], rule)
                 if partners is not None:
                     start = min(h.start, partners[0])
                     # A guard before either part ("would be punished", "no soldiers deserted") counts.
@@ -312,16 +325,19 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     return out
 
 
+_ROLES = tuple(f"s{i}" for i in range(16))
+
+
 def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int, int, int] | None:
     """Span covering one hit of every other slot within the window, and the
     span of the last partner; None when a slot has no hit in the window."""
     lo, hi = first.start, first.end
     last_start, last_end = first.start, first.end
     for slot in range(1, rule.slots):
-        role = f"s{slot}"
+        role = _ROLES[slot]
         best = None
-        for h in hits:
-            if h.rule != rule.id or h.role != role:
+        for h in hits:  # the rule's own hits in the sentence
+            if h.role != role:
                 continue
             if h.start < first.end and h.end > first.start:
                 continue  # the same words cannot fill two slots
@@ -331,9 +347,7 @@ def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[
             gap = _words_between(text, a, b)
             if gap > rule.window:
                 continue
-            if rule.not_between and any(
-                x.rule == rule.id and x.role == "between" and x.start >= a and x.end <= b for x in hits
-            ):
+            if rule.not_between and any(x.role == "between" and x.start >= a and x.end <= b for x in hits):
                 continue
             if best is None or gap < best[0]:
                 best = (gap, h)
