@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from collections import Counter
@@ -153,7 +152,6 @@ def eval_command(dataset, profile, min_confidence, as_json, errors):
 @click.option("--profile", default="kp", show_default=True)
 def demo_command(paths, db, profile):
     """Ingest the bundled sample reports into a SQLite file and show what they hold."""
-    from collections import Counter
 
     from seethe.ingest.bulk import Options, ingest
     from seethe.store import IncidentFilter, Store

@@ -23,7 +23,6 @@ from seethe.extract.normalize import Document
 from seethe.geo.gazetteer import TYPE_RANK, Gazetteer, cached_key
 from seethe.models import Place, PlaceMention
 
-_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][A-Za-z\u00c0-\u024f\u1e00-\u1eff']*|[0-9]+|[\uac00-\ud7a3]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _BREAK = re.compile(r"[.,;:!?\"()\[\]\n]")
 _CONNECTOR = re.compile(
@@ -54,16 +53,6 @@ class _Candidate:
     end: int
     places: tuple[Place, ...]
     text: str
-
-
-def _tokens(text: str) -> list[tuple[int, int]]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
-        if text[e - 2:e] in ("'s", "s'") and e - s > 3 and not _HANGUL.match(text[s]):
-            e -= 2 if text[e - 2:e] == "'s" else 1
-        out.append((s, e))
-    return out
 
 
 def _hangul_candidate(gaz: Gazetteer, text: str, s: int, e: int) -> _Candidate | None:
@@ -98,7 +87,7 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     """Longest gazetteer names in the text, left to right.
 
     Only positions where a name can begin are tried; from each, up to
-    ``max_tokens`` following words within one stretch of text (no sentence
+    words following (as many as the longest name starting so) within one stretch of text (no sentence
     break, comma or bracket between them) are looked up by key.
     """
     text = doc.text
