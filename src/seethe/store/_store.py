@@ -39,6 +39,8 @@ def database_url(url: str | os.PathLike | None) -> str:
 
 
 def _display(url: str) -> str:
+    """The URL as a person wrote it, password hidden."""
+    url = url.replace("postgresql+psycopg://", "postgresql://")
     return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
 
 
