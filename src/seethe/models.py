@@ -122,7 +122,7 @@ class Incident:
 
     def location_dict(self) -> dict[str, Any]:
         p = self.place
-        if p is None or self.place_mention is None and p is None:
+        if p is None:
             return {
                 "mention": self.place_mention,
                 "name": None,

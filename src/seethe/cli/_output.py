@@ -20,7 +20,8 @@ def write_jsonl(incidents: Iterable[Incident], stream=None) -> int:
     return n
 
 
-def incident_table(incidents: list[Incident], title: str | None = None):
+def incident_table(records: list[dict], title: str | None = None):
+    """A table of incidents in the interchange format (extracted or stored)."""
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, expand=False)
@@ -32,12 +33,12 @@ def incident_table(incidents: list[Incident], title: str | None = None):
     table.add_column("by")
     table.add_column("conf.", justify="right")
     table.add_column("summary", overflow="fold", max_width=60)
-    for i in incidents:
-        loc = i.location_dict()
-        when = i.time.start.isoformat() if i.time.start == i.time.end else f"{i.time.start}…{i.time.end}"
+    for r in records:
+        loc, t = r["location"], r["time"]
+        when = t["start"] if t["start"] == t["end"] else f"{t['start']}…{t['end']}"
         table.add_row(
-            i.category, loc.get("name") or "—", loc.get("admin1_iso") or loc.get("country") or "—", when,
-            i.time.precision, ", ".join(i.reported_by) or "—", f"{i.confidence:.2f}", i.summary,
+            r["category"], loc.get("name") or "—", loc.get("admin1_iso") or loc.get("country") or "—", when,
+            t["precision"], ", ".join(r["reported_by"]) or "—", f"{r['confidence']:.2f}", r["summary"],
         )
     return table
 

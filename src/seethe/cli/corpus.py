@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from seethe.cli._output import console
+from seethe.cli._output import console, incident_table
 from seethe.cli.extract import _date_option, _err
 
 DB_HELP = "Database: a SQLite file path or URL (sqlite:///x.db), or postgresql://user@host:port/name. Default: $SEETHE_DB or ./seethe.db."
@@ -120,17 +120,7 @@ def incidents_command(db, fmt, **filters):
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    from rich.table import Table
-
-    table = Table(title=f"{len(rows)} incidents")
-    for col in ("category", "place", "prov.", "when", "by", "conf.", "summary"):
-        table.add_column(col, no_wrap=col != "summary", max_width=70 if col == "summary" else None)
-    for r in rows:
-        loc, t = r["location"], r["time"]
-        when = t["start"] if t["start"] == t["end"] else f"{t['start']}…{t['end']}"
-        table.add_row(r["category"], loc["name"] or "—", loc["admin1_iso"] or loc["country"] or "—", when,
-                      ", ".join(r["reported_by"]) or "—", f"{r['confidence']:.2f}", r["summary"])
-    console().print(table)
+    console().print(incident_table(rows, title=f"{len(rows)} incidents"))
 
 
 @click.command("export")

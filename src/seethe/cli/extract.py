@@ -83,7 +83,8 @@ def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_c
         json.dump([i.to_dict() for i in collected], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt == "table":
-        console().print(incident_table(collected, title=f"{len(collected)} incidents from {ok} reports"))
+        console().print(incident_table([i.to_dict() for i in collected],
+                                       title=f"{len(collected)} incidents from {ok} reports"))
     if ok == 0:
         _err(f"no report could be read ({failed} failed)")
         sys.exit(1)
@@ -166,22 +167,7 @@ def demo_command(paths, db, profile):
         out.print(count_table("By province or country", Counter(stats["by_province"]), "province"))
         out.print(count_table("By month", Counter(stats["by_month"]), "month"))
         dissent = store.incidents(IncidentFilter(category="dissent", limit=10))
-        out.print(incident_table([_as_incident_view(r) for r in dissent],
+        out.print(incident_table(dissent,
                                  title="Query: the 10 latest incidents of dissent (seethe incidents --category dissent)"))
         ryanggang = store.incidents(IncidentFilter(province="KP-10"))
         out.print(f"Query: incidents in Ryanggang (seethe incidents --province KP-10): {len(ryanggang)}")
-
-
-def _as_incident_view(r: dict):
-    """A stored incident shaped for the incident table."""
-    from types import SimpleNamespace
-
-    import datetime as _dt
-
-    t = r["time"]
-    return SimpleNamespace(
-        category=r["category"], summary=r["summary"], reported_by=tuple(r["reported_by"]), confidence=r["confidence"],
-        time=SimpleNamespace(start=_dt.date.fromisoformat(t["start"]), end=_dt.date.fromisoformat(t["end"]),
-                             precision=t["precision"]),
-        location_dict=lambda loc=r["location"]: loc,
-    )

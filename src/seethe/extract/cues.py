@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, NamedTuple
 
 import ahocorasick
@@ -99,7 +99,6 @@ class CueSet:
     guard_automaton: Any
     guard_window: int
     anaphora: re.Pattern[str] | None = None
-    rule_order: dict[str, int] = field(default_factory=dict)
 
 
 def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet:
@@ -151,8 +150,7 @@ def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet
     # "these mobilizations", "these mobilizations, confiscations" — but not "those who", "those with".
     anaphora = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in anaphoric)
                           + r")\s+(?!who\b|with\b|whose\b|that\b|in\b|of\b)(?:[a-z']+,\s+){0,3}(?:and\s+)?$") if anaphoric else None
-    return CueSet(compiled, auto, regex_terms, guards, int(lexicon.get("guard_window_tokens", 5)), anaphora,
-                  {rid: i for i, rid in enumerate(compiled)})
+    return CueSet(compiled, auto, regex_terms, guards, int(lexicon.get("guard_window_tokens", 5)), anaphora)
 
 
 class _Hit(NamedTuple):

@@ -13,6 +13,7 @@ the two have the same length, an offset found in one is valid in the other.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 import unicodedata
 from array import array
@@ -222,14 +223,10 @@ class _HTMLText(HTMLParser):
 
     def handle_entityref(self, name):
         if self._visible():
-            import html
-
             self.builder.add(html.unescape(f"&{name};"), self._pos())
 
     def handle_charref(self, name):
         if self._visible():
-            import html
-
             self.builder.add(html.unescape(f"&#{name};"), self._pos())
 
 
