@@ -2,16 +2,25 @@
 
 The tree, drawn once::
 
-    SeetheError                 anything Seethe refuses to do, with a reason
-    ├── ReportError             one report cannot be read (empty, binary, bad encoding, too large, missing)
-    │   └── PublicationDateError   no publication date given and none found in the report
-    ├── ProfileError            a country profile's data files are missing or break their schema
-    ├── GazetteerError          the gazetteer data cannot be loaded or is inconsistent
-    └── StoreError              the database cannot be opened or written
+    SeetheError                 anything Seethe refuses to do, with a reason      code "seethe"
+    ├── ReportError             one report cannot be read (empty, binary, bad     "report"
+    │   │                       encoding, too large, missing, refused URL)
+    │   └── PublicationDateError   no publication date given and none found       "report.no_date"
+    ├── ProfileError            a country profile's data files are missing or     "profile"
+    │                           break their schema
+    ├── GazetteerError          the gazetteer data cannot be loaded or is          "gazetteer"
+    │                           inconsistent
+    ├── StoreError              the database cannot be opened or written           "store"
+    ├── UsageError              a value given to the API is out of range or        "usage"
+    │                           malformed (a date, a number, a name)
+    └── AnalysisError           an analysis cannot run on the selection given      "analysis"
 
-Each error carries the file or record it concerns in ``source`` so that the
-command-line and API edges can print one clear line: ``source: message``.
-A batch catches ``ReportError`` per item, sets the item aside and goes on.
+Each error carries the file or record it concerns in ``source`` and a stable
+``code`` (the class's, or a more specific one such as ``report.encoding``), so
+that the command-line and API edges can print one clear line,
+``source: message``, and add hints of their own (a CLI flag to pass) keyed by
+the code.  The library never names a CLI flag.  A batch catches
+``SeetheError`` per item, sets the item aside and goes on.
 """
 
 from __future__ import annotations
@@ -20,10 +29,14 @@ from __future__ import annotations
 class SeetheError(Exception):
     """Base of every deliberate Seethe error."""
 
-    def __init__(self, message: str, *, source: str | None = None) -> None:
+    code = "seethe"
+
+    def __init__(self, message: str, *, source: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
+        if code is not None:
+            self.code = code
 
     def one_line(self) -> str:
         """The error as one line for a person: ``source: message``."""
@@ -34,21 +47,43 @@ class SeetheError(Exception):
 class ReportError(SeetheError):
     """A report cannot be read or decoded."""
 
+    code = "report"
+
 
 class PublicationDateError(ReportError):
     """No publication date was given and none could be found in the report."""
+
+    code = "report.no_date"
 
 
 class ProfileError(SeetheError):
     """A country profile's data is missing or malformed."""
 
+    code = "profile"
+
 
 class GazetteerError(SeetheError):
     """The gazetteer cannot be loaded or breaks its schema."""
 
+    code = "gazetteer"
+
 
 class StoreError(SeetheError):
     """The database cannot be opened, migrated or written."""
+
+    code = "store"
+
+
+class UsageError(SeetheError):
+    """A value given to the library is out of range or malformed."""
+
+    code = "usage"
+
+
+class AnalysisError(SeetheError):
+    """An analysis cannot run on the selection it was given."""
+
+    code = "analysis"
 
 
 __all__ = [
@@ -58,4 +93,6 @@ __all__ = [
     "ProfileError",
     "GazetteerError",
     "StoreError",
+    "UsageError",
+    "AnalysisError",
 ]

@@ -102,13 +102,89 @@ class CueMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Where an incident happened, in the interchange format's terms.
+
+    Built from a gazetteer ``Place`` at extraction (``Location.of``) and read
+    back as is from the store, so extracted and stored incidents have one
+    shape.  Incidents abroad carry the country's ISO 3166-1 code as
+    ``admin1_iso`` (the codebook's rule) and the foreign subdivision, where
+    known, as ``subdivision``.
+    """
+
+    mention: str | None = None
+    name: str | None = None
+    place_id: str | None = None
+    place_type: str | None = None
+    admin2: str | None = None
+    admin1_iso: str | None = None
+    subdivision: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str = "unknown"
+
+    @classmethod
+    def of(cls, place: Place | None, mention: str | None, home: str | None) -> "Location":
+        """The location of an incident at ``place`` (None: no place named) for a profile whose country is ``home``."""
+        if place is None:
+            return cls(mention=mention, country=home, precision="country" if home else "unknown")
+        abroad = home is not None and place.country != home
+        return cls(
+            mention=mention, name=place.name, place_id=place.id, place_type=place.type, admin2=place.admin2,
+            admin1_iso=place.country if abroad else place.admin1_iso,
+            subdivision=place.admin1_iso if abroad else None,
+            country=place.country, lat=place.lat, lon=place.lon, precision=place.precision,
+        )
+
+    @property
+    def abroad(self) -> bool:
+        return self.admin1_iso is not None and self.admin1_iso == self.country
+
+    def as_place(self) -> Place | None:
+        """The gazetteer entry this location names (rebuilt from its fields), or None."""
+        if self.place_id is None or self.name is None or self.country is None:
+            return None
+        return Place(id=self.place_id, name=self.name, type=self.place_type or "site", country=self.country,
+                     admin1_iso=self.subdivision if self.abroad else self.admin1_iso, admin2=self.admin2,
+                     lat=self.lat, lon=self.lon)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mention": self.mention, "name": self.name, "place_id": self.place_id, "type": self.place_type,
+            "admin2": self.admin2, "admin1_iso": self.admin1_iso, "subdivision": self.subdivision,
+            "country": self.country, "lat": self.lat, "lon": self.lon, "precision": self.precision,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRef:
+    """The report an incident was read from: enough to cite it without loading it."""
+
+    source: str
+    id: int | None = None  # set once the report is stored
+    url: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+
+    @classmethod
+    def of(cls, report: Report) -> "ReportRef":
+        return cls(source=report.source, url=report.url, outlet=report.outlet, published=report.published)
+
+
+@dataclass(frozen=True, slots=True)
 class Incident:
-    """One kind of act, at one place, in one span of time, as a report describes it."""
+    """One kind of act, at one place, in one span of time, as a report describes it.
+
+    The same record comes out of extraction and out of the store; a stored
+    incident also carries its ``id``, its ``run_id`` and its report's id.
+    ``to_dict`` is the one renderer of the interchange format, used by every
+    face (CLI, exports, API).
+    """
 
     category: str
     summary: str
-    place: Place | None
-    place_mention: str | None
+    location: Location
     time: TimeSpan
     evidence_text: str
     evidence_start: int
@@ -117,45 +193,22 @@ class Incident:
     reported_by: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     rule_ids: tuple[str, ...] = ()
-    report_source: str | None = None
-    country_default: str | None = None  # the profile's country; the location when no place is named
+    report: ReportRef | None = None
+    id: int | None = None
+    run_id: int | None = None
 
-    def location_dict(self) -> dict[str, Any]:
-        p = self.place
-        if p is None:
-            return {
-                "mention": self.place_mention,
-                "name": None,
-                "admin2": None,
-                "admin1_iso": None,
-                "country": self.country_default,
-                "lat": None,
-                "lon": None,
-                "precision": "country" if self.country_default else "unknown",
-            }
-        home = self.country_default or "KP"
-        # Incidents abroad carry the country's ISO 3166-1 code as admin1 (codebook);
-        # the foreign subdivision, where known, goes in "subdivision".
-        admin1 = p.admin1_iso if p.country == home else p.country
-        return {
-            "mention": self.place_mention,
-            "name": p.name,
-            "place_id": p.id,
-            "admin2": p.admin2,
-            "admin1_iso": admin1,
-            "subdivision": p.admin1_iso if p.country != home else None,
-            "country": p.country,
-            "lat": p.lat,
-            "lon": p.lon,
-            "precision": p.precision,
-        }
+    @property
+    def family(self) -> str:
+        return self.category.split(".", 1)[0]
 
     def to_dict(self) -> dict[str, Any]:
         """The public interchange format (one JSON object per incident)."""
-        out: dict[str, Any] = {
+        r = self.report
+        return {
+            "id": self.id,
             "category": self.category,
             "summary": self.summary,
-            "location": self.location_dict(),
+            "location": self.location.to_dict(),
             "time": {
                 "mention": self.time.mention,
                 "start": self.time.start.isoformat(),
@@ -167,10 +220,13 @@ class Incident:
             "evidence": {"text": self.evidence_text, "start": self.evidence_start, "end": self.evidence_end},
             "confidence": round(self.confidence, 3),
             "rules": list(self.rule_ids),
+            "report": r.source if r else None,
+            "report_id": r.id if r else None,
+            "report_url": r.url if r else None,
+            "report_outlet": r.outlet if r else None,
+            "published": r.published.isoformat() if r and r.published else None,
+            "run_id": self.run_id,
         }
-        if self.report_source is not None:
-            out["report"] = self.report_source
-        return out
 
 
 @dataclass(frozen=True, slots=True)

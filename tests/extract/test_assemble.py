@@ -5,7 +5,7 @@ def test_a_sentence_naming_four_cities_yields_four_incidents(extract):
     text = "In late March, authorities found anti-regime leaflets in Pyongsong, Hamhung, Chongjin, and even Pyongyang."
     incidents = extract(text, published="2016-05-02")
     leaflets = [i for i in incidents if i.category == "dissent.leaflet_graffiti"]
-    assert sorted(i.location_dict()["admin1_iso"] for i in leaflets) == ["KP-01", "KP-02", "KP-08", "KP-09"]
+    assert sorted(i.location.admin1_iso for i in leaflets) == ["KP-01", "KP-02", "KP-08", "KP-09"]
     assert {i.time.start.isoformat() for i in leaflets} == {"2016-03-21"}
 
 
@@ -14,7 +14,7 @@ def test_place_and_time_carry_over_within_a_paragraph(extract):
             "They arrested four women accused of smuggling phones.")
     incidents = {i.category: i for i in extract(text, published="2019-05-20")}
     arrest = incidents["control.investigation"]
-    assert arrest.place.name == "Hoeryong"
+    assert arrest.location.name == "Hoeryong"
     assert arrest.time.start.isoformat() == "2019-05-03"
 
 
@@ -36,13 +36,13 @@ def test_a_fragment_lends_its_time_to_the_sentence_before(extract):
 def test_incidents_abroad_carry_the_country_code(extract):
     text = "About a hundred North Korean workers in Kuwait staged a mutiny over unpaid wages, RFA reported."
     mutiny = [i for i in extract(text, published="2016-04-20") if i.category == "dissent.labor_resistance"][0]
-    loc = mutiny.location_dict()
+    loc = mutiny.location.to_dict()
     assert (loc["country"], loc["admin1_iso"]) == ("KW", "KW")
 
 
 def test_no_place_named_means_the_country_at_country_precision(extract):
     incidents = extract("Across the country, people defaced propaganda posters last October.", published="2016-05-02")
-    loc = incidents[0].location_dict()
+    loc = incidents[0].location.to_dict()
     assert (loc["country"], loc["admin1_iso"], loc["precision"]) == ("KP", None, "country")
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from seethe.extract.attribution import find_credits
-from seethe.extract.normalize import normalize
+from seethe.text import normalize
 
 
 @pytest.mark.parametrize("text, outlet", [
@@ -14,7 +14,7 @@ from seethe.extract.normalize import normalize
     ("The Daily NK also publishes a similar report.", "Daily NK"),
 ])
 def test_credits_are_found_and_normalized(extractor, make_report, text, outlet):
-    doc = normalize(make_report(text))
+    doc = normalize(make_report(text), extractor.profile.lexicon.abbreviations)
     assert [c.outlet for c in find_credits(doc, extractor.outlets)] == [outlet]
 
 

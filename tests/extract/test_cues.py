@@ -1,12 +1,12 @@
 import pytest
 
 from seethe.extract.cues import find_cues, inflections
-from seethe.extract.normalize import normalize
+from seethe.text import normalize
 
 
 def categories(extractor, make_report, text):
-    doc = normalize(make_report(text))
-    return {m.category for ms in find_cues(doc, extractor.profile.cues).values() for m in ms}
+    doc = normalize(make_report(text), extractor.profile.lexicon.abbreviations)
+    return {m.category for ms in find_cues(doc, extractor.cues).values() for m in ms}
 
 
 def test_inflections_cover_regular_and_irregular_forms():

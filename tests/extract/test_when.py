@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from seethe.extract.when import find_times, resolve_mention
-from seethe.extract.normalize import fold
+from seethe.text import fold
 
 PUBLISHED = dt.date(2016, 5, 2)  # a Monday
 

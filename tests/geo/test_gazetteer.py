@@ -1,11 +1,12 @@
 import pytest
 
+from seethe.geo import gazetteer_for, resolver_for
 from seethe.errors import GazetteerError
 from seethe.geo import load_gazetteer
 
 
 def test_bundled_gazetteer_counts(profile):
-    gaz = profile.gazetteer
+    gaz = gazetteer_for(profile)
     assert len(gaz) >= 300
     assert sum(len(p.names) for p in gaz.places.values()) >= 4000
     provinces = {p.admin1_iso for p in gaz.places.values() if p.type == "province" and p.country == "KP"}

@@ -1,13 +1,13 @@
 import pytest
 
-from seethe.extract.normalize import normalize
-from seethe.geo import find_places
+from seethe.geo import find_places, gazetteer_for, resolver_for
+from seethe.text import normalize
 
 
 @pytest.fixture
 def places(profile, make_report):
     def run(text):
-        return [(m.text, m.place, m.score) for m in find_places(normalize(make_report(text)), profile.gazetteer)]
+        return [(m.text, m.place, m.score) for m in find_places(normalize(make_report(text), profile.lexicon.abbreviations), resolver_for(profile))]
 
     return run
 
@@ -27,7 +27,7 @@ def test_a_chain_resolves_to_its_most_specific_place(places):
     ("Hamheung", "KP-08"), ("Pyeongyang", "KP-01"), ("Rajin-Sonbong", "KP-13"), ("Namp'o", "KP-14"),
 ])
 def test_spellings_resolve_to_the_same_entry(profile, spelling, iso):
-    found = profile.gazetteer.lookup(spelling)
+    found = gazetteer_for(profile).lookup(spelling)
     if iso is None:
         return
     assert found and found[0].admin1_iso == iso
@@ -84,5 +84,5 @@ def test_a_camp_one_is_sent_to_is_where_the_sentence_is_served(places):
 
 
 def test_numbered_camps_stay_apart(profile):
-    assert profile.gazetteer.lookup("Camp 16")[0].id == "kp-camp-16"
-    assert profile.gazetteer.lookup("Camp 14")[0].id == "kp-camp-14"
+    assert gazetteer_for(profile).lookup("Camp 16")[0].id == "kp-camp-16"
+    assert gazetteer_for(profile).lookup("Camp 14")[0].id == "kp-camp-14"

@@ -35,7 +35,7 @@ def ingest_cmd(*args):
 
 def per_report_incidents(db):
     with Store(db) as store:
-        rows = store.incidents()
+        rows = [i.to_dict() for i in store.incidents()]
         counts = store.counts()
     by_report = {}
     for r in rows:
@@ -130,7 +130,7 @@ def test_urls_on_local_addresses_are_refused_unless_allowed(web_server, tmp_path
                              capture_output=True, text=True, timeout=120)
     assert allowed.returncode == 0, allowed.stderr
     with Store(db) as store:
-        rows = store.incidents()
+        rows = [i.to_dict() for i in store.incidents()]
     assert rows and rows[0]["report_url"].endswith("/article")
     assert all("Copyright" not in r["evidence"]["text"] for r in rows)
     again = subprocess.run(ingest_cmd(f"{web_server}/article", "--db", str(db), "--allow-private"),

@@ -6,9 +6,14 @@ import json
 import pytest
 
 from seethe.errors import StoreError
-from seethe.ingest.bulk import Options, ingest, reextract
+from seethe.services import IngestOptions as Options, ingest, reextract
 from seethe.store import SCHEMA_VERSION, IncidentFilter, Store, migrate
 from tests.conftest import SAMPLES
+
+def records(store, *args, **kwargs):
+    """Stored incidents in the interchange format."""
+    return [i.to_dict() for i in store.incidents(*args, **kwargs)]
+
 
 REPORT_A = ("Police arrested four vendors at Hyesan market on Monday, a source in Ryanggang Province told Daily NK.\n"
             "The vendors had been selling Chinese phones.\n")
@@ -41,21 +46,21 @@ def test_the_same_text_in_another_file_is_the_same_report(store, write_file, cor
 
 def test_the_original_and_its_plain_text_are_kept(store, corpus):
     ingest([corpus], store)
-    rows = store.incidents(IncidentFilter(province="KP-10"))
+    rows = records(store, IncidentFilter(province="KP-10"))
     assert rows and rows[0]["report_outlet"] == "Daily NK"
-    _, report = next(iter(store.stored_reports()))
+    report = next(iter(store.stored_reports())).report
     assert report.raw.startswith(b"Published: 2021-06-10")
 
 
 def test_queries_filter_by_category_family_province_place_dates_outlet_and_text(store, corpus):
     ingest([corpus], store)
-    assert {r["category"] for r in store.incidents(IncidentFilter(category="control"))} >= {"control.investigation"}
-    assert all(r["location"]["admin1_iso"] == "KP-09" for r in store.incidents(IncidentFilter(province="KP-09")))
-    assert store.incidents(IncidentFilter(place="chongjin"))
-    assert not store.incidents(IncidentFilter(since=dt.date(2030, 1, 1)))
-    assert all("RFA" in r["reported_by"] or r["report_outlet"] == "RFA" for r in store.incidents(IncidentFilter(outlet="RFA")))
-    assert store.incidents(IncidentFilter(text="graffiti"))
-    assert len(store.incidents(IncidentFilter(limit=1))) == 1
+    assert {r["category"] for r in records(store, IncidentFilter(category="control"))} >= {"control.investigation"}
+    assert all(r["location"]["admin1_iso"] == "KP-09" for r in records(store, IncidentFilter(province="KP-09")))
+    assert records(store, IncidentFilter(place="chongjin"))
+    assert not records(store, IncidentFilter(since=dt.date(2030, 1, 1)))
+    assert all("RFA" in r["reported_by"] or r["report_outlet"] == "RFA" for r in records(store, IncidentFilter(outlets=("RFA",))))
+    assert records(store, IncidentFilter(text="graffiti"))
+    assert len(records(store, IncidentFilter(limit=1))) == 1
 
 
 def test_stats_count_by_family_province_and_month(store, corpus):
@@ -69,12 +74,13 @@ def test_stats_count_by_family_province_and_month(store, corpus):
 def test_reextract_makes_a_new_run_and_keeps_the_old_results(store, corpus):
     ingest([corpus], store)
     before = store.counts()
-    run_id, n, found = reextract(store)
+    result = reextract(store)
+    run_id, n, found = result.run_id, result.reports, result.incidents
     assert n == 2 and found == before["incidents"]
     assert store.counts()["incidents"] == before["incidents"]  # current incidents only
-    all_rows = store.incidents(current_only=False)
+    all_rows = records(store, current_only=False)
     assert len(all_rows) == 2 * before["incidents"]
-    assert {r["run_id"] for r in store.incidents()} == {run_id}
+    assert {r["run_id"] for r in records(store)} == {run_id}
 
 
 def test_an_older_database_upgrades_in_place(db_url, corpus):
@@ -97,7 +103,7 @@ def test_a_bad_file_among_good_ones_is_set_aside(store, corpus, write_file):
     errors = []
     summary = ingest([corpus], store, on_error=errors.append)
     assert summary.new == 2 and summary.failed == 1
-    assert "empty.txt: empty file" in errors[0]
+    assert "empty.txt: empty file" in errors[0].line()
 
 
 def test_reports_without_a_date_take_the_option(store, write_file):
@@ -115,7 +121,7 @@ def test_feeds_give_one_report_per_entry(store, write_file):
 </channel></rss>""")
     summary = ingest([str(feed)], store)
     assert summary.new == 2
-    urls = {r["report_url"] for r in store.incidents()}
+    urls = {r["report_url"] for r in records(store)}
     assert urls == {"https://example.org/a", "https://example.org/b"}
     assert ingest([str(feed)], store).skipped == 2
 
@@ -129,16 +135,16 @@ def test_exports(store, corpus):
     import csv
     import io
 
-    from seethe.cli.corpus import CSV_COLUMNS, write_export
+    from seethe.services import CSV_COLUMNS, write_export
 
     ingest([corpus], store)
-    rows = store.incidents()
+    rows = records(store)
     buf = io.StringIO()
-    write_export(rows, "csv", buf)
+    write_export(store.incidents(), "csv", buf)
     table = list(csv.DictReader(io.StringIO(buf.getvalue())))
     assert list(table[0]) == CSV_COLUMNS and len(table) == len(rows)
     buf = io.StringIO()
-    write_export(rows, "geojson", buf)
+    write_export(store.incidents(), "geojson", buf)
     geo = json.loads(buf.getvalue())
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == len(rows)
     point = next(f for f in geo["features"] if f["geometry"])

@@ -1,7 +1,8 @@
 """The ``seethe`` command: a thin face over the Python API.
 
 Every ``SeetheError`` is caught here, once, and printed as one line
-(``seethe: <file>: <problem>``); no traceback reaches a user.
+(``seethe: <file>: <problem>``), with a hint naming the flag that helps when
+there is one; no traceback reaches a user.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import click
 
 from seethe.cli._app import cli
+from seethe.cli._errors import error_line
 from seethe.errors import SeetheError
 
 
@@ -20,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="seethe", standalone_mode=False)
     except SeetheError as exc:
-        click.echo(f"seethe: {exc.one_line()}", err=True)
+        click.echo(f"seethe: {error_line(exc.code, exc.one_line())}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("seethe: interrupted", err=True)

@@ -1,11 +1,10 @@
-"""Rendering incidents for people (rich tables) and programs (JSON Lines)."""
+"""Rendering for people (rich tables) and programs (JSON Lines); every incident through ``Incident.to_dict``."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 from seethe.models import Incident
 
@@ -20,44 +19,43 @@ def write_jsonl(incidents: Iterable[Incident], stream=None) -> int:
     return n
 
 
-def incident_table(records: list[dict], title: str | None = None):
-    """A table of incidents in the interchange format (extracted or stored)."""
+def incident_table(incidents: Iterable[Incident], province: Callable[[str | None], str], title: str | None = None):
+    """A table of incidents (extracted or stored); ``province`` names a code for people."""
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("category", style="bold", no_wrap=True)
     table.add_column("place", no_wrap=True)
-    table.add_column("prov.")
+    table.add_column("province")
     table.add_column("when", no_wrap=True)
     table.add_column("prec.")
     table.add_column("by")
     table.add_column("conf.", justify="right")
     table.add_column("summary", overflow="fold", max_width=60)
-    for r in records:
+    for inc in incidents:
+        r = inc.to_dict()
         loc, t = r["location"], r["time"]
         when = t["start"] if t["start"] == t["end"] else f"{t['start']}…{t['end']}"
         table.add_row(
-            r["category"], loc.get("name") or "—", loc.get("admin1_iso") or loc.get("country") or "—", when,
+            r["category"], loc["name"] or "—", province(loc["admin1_iso"] or loc["country"]), when,
             t["precision"], ", ".join(r["reported_by"]) or "—", f"{r['confidence']:.2f}", r["summary"],
         )
     return table
 
 
-def count_table(title: str, counts: Counter, key_header: str):
+def count_table(title: str, counts: dict[str, int], key_header: str, label: Callable[[str], str] = str):
     from rich.table import Table
 
     table = Table(title=title)
     table.add_column(key_header)
     table.add_column("incidents", justify="right")
-    for key, n in counts.most_common():
-        table.add_row(str(key), str(n))
+    for key, n in counts.items():
+        table.add_row(label(key), str(n))
     return table
 
 
 def console():
     """A rich console; wide enough for the incident table when output is not a terminal."""
-    import sys
-
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=160)

@@ -7,8 +7,11 @@ from collections import Counter
 
 import click
 
+from seethe.cli._options import profile_option
+from seethe.geo import gazetteer_for, resolver_for
 from seethe.models import Place
 from seethe.profile import load_profile
+from seethe.services import province_code
 
 ADMIN_TYPES = ("province", "city", "county", "district")
 
@@ -28,14 +31,14 @@ def places_group() -> None:
 
 @places_group.command("lookup")
 @click.argument("name")
-@click.option("--profile", default="kp", show_default=True)
+@profile_option
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 100), default=80.0, show_default=True,
               help="Fuzzy score under which a name is no match.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def lookup_command(name, profile, limit, threshold, fmt):
     """The gazetteer entry NAME means, in any common spelling, and the runners-up with scores."""
-    found = load_profile(profile).gazetteer.search(name, limit=limit, threshold=threshold)
+    found = gazetteer_for(load_profile(profile)).search(name, limit=limit, threshold=threshold)
     if fmt == "json":
         click.echo(json.dumps([_record(p, s) for p, s in found], ensure_ascii=False))
         if not found:
@@ -56,21 +59,13 @@ def lookup_command(name, profile, limit, threshold, fmt):
 @click.option("--type", "place_type", type=click.Choice(
     ["country", "region", "province", "city", "county", "district", "town", "site", "feature"]))
 @click.option("--province", help="ISO 3166-2 code (KP-10) or a province name (Ryanggang).")
-@click.option("--profile", default="kp", show_default=True)
+@profile_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_command(place_type, province, profile, fmt):
     """Places of a type and/or in a province."""
-    gaz = load_profile(profile).gazetteer
-    iso = None
-    if province:
-        if province.upper().startswith(("KP-", "CN-", "RU-")):
-            iso = province.upper()
-        else:
-            hits = [p for p, _ in gaz.search(province, limit=10) if p.type == "province"]
-            if not hits:
-                raise click.ClickException(f"no province called {province!r}")
-            iso = hits[0].admin1_iso
-    places = gaz.by_type(place_type, iso)
+    prof = load_profile(profile)
+    iso = province_code(prof, province) if province else None
+    places = gazetteer_for(prof).by_type(place_type, iso)
     if fmt == "json":
         click.echo(json.dumps([_record(p) for p in places], ensure_ascii=False))
         return
@@ -81,11 +76,11 @@ def list_command(place_type, province, profile, fmt):
 
 
 @places_group.command("stats")
-@click.option("--profile", default="kp", show_default=True)
+@profile_option
 def stats_command(profile):
     """Counts of places by kind and of their names."""
     prof = load_profile(profile)
-    gaz = prof.gazetteer
+    gaz = gazetteer_for(prof)
     places = list(gaz.places.values())
     admin = [p for p in places if p.country == prof.country and p.type in ADMIN_TYPES]
     further = [p for p in places if p not in admin]
@@ -103,14 +98,15 @@ def stats_command(profile):
 
 @places_group.command("eval")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-@click.option("--profile", default="kp", show_default=True)
+@profile_option
 @click.option("--errors", is_flag=True, help="List the mentions resolved wrongly.")
 @click.option("--json", "as_json", is_flag=True)
 def eval_command(files, profile, errors, as_json):
     """Geoparsing accuracy on mentions in context (default: the bundled test set)."""
     from seethe.geo.evaluate import DEFAULT_SETS, evaluate_geoparse
 
-    result = evaluate_geoparse(list(files) or DEFAULT_SETS, load_profile(profile).gazetteer)
+    prof = load_profile(profile)
+    result = evaluate_geoparse(list(files) or DEFAULT_SETS, resolver_for(prof), prof.lexicon.abbreviations)
     if as_json:
         click.echo(json.dumps(result.summary()))
         return

@@ -22,19 +22,17 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from seethe.extract.attribution import Credit, credits_for, introduces_quote
-from seethe.extract.normalize import Document, Sentence, Span
 from seethe.extract.when import TimeMention, default_span, resolve_mention
-from seethe.models import CueMatch, Incident, Place, PlaceMention, TimeSpan
+from seethe.geo import contains, specificity
+from seethe.models import CueMatch, Incident, Location, Place, PlaceMention, ReportRef, TimeSpan
+from seethe.text import Document, Sentence, Span
 
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and|or)?\s*(?:even|also)?|and(?:\s+even|\s+also)?|or|as well as|&|/|, as well as)\s*(?:in\s+|at\s+)?(?:the\s+)?$", re.I)
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "unknown": 5}
 _WORDS = re.compile(r"\w+")
-_SPECIFICITY = {"site": 0, "town": 1, "district": 2, "city": 3, "county": 4, "feature": 5,
-                "province": 6, "region": 7, "country": 8}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +44,19 @@ class Resources:
     country: str
     actor_terms: Any  # Aho-Corasick automaton: term -> (length, actor label)
     out_of_scope: frozenset[str] = frozenset()
+    # The language's patterns (from the lexicon):
+    list_gap: re.Pattern[str] = re.compile(r"(?!)")  # between the places of a list: ", ", " and "
+    first_person: re.Pattern[str] = re.compile(r"(?!)")  # the writer's own voice: "I", "we"
+    sourced: re.Pattern[str] = re.compile(r"(?!)")  # a paragraph that cites someone: "a source said"
+    place_anaphora: re.Pattern[str] = re.compile(r"(?!)")  # "the city", "the county" (group "noun")
+    anaphor_types: dict[str, tuple[str, ...]] = field(default_factory=dict)  # noun -> place types it refers to
+    clause_cut: re.Pattern[str] = re.compile(r"(?!)")  # where a summary's clause ends
 
 
-def _group_lists(mentions: list[PlaceMention], text: str) -> list[list[PlaceMention]]:
+def _group_lists(mentions: list[PlaceMention], text: str, gap: re.Pattern[str]) -> list[list[PlaceMention]]:
     groups: list[list[PlaceMention]] = []
     for m in mentions:
-        if groups and _LIST_GAP.match(text[groups[-1][-1].end:m.start]):
+        if groups and gap.match(text[groups[-1][-1].end:m.start]):
             groups[-1].append(m)
         else:
             groups.append([m])
@@ -79,11 +84,11 @@ def _is_weak(m: PlaceMention, country: str) -> bool:
     return m.place.type in ("country",) and m.place.country == country and m.place.id == country.lower()
 
 
-def _summary(label: str, text: str, s: Sentence, cue: CueMatch) -> str:
+def _summary(label: str, text: str, s: Sentence, cue: CueMatch, clause_cut: re.Pattern[str]) -> str:
     sentence = text[s.start:s.end].strip().strip('"').strip()
     # The clause around the cue, at most ~140 characters.
     lo, hi = s.start, s.end
-    for m in re.finditer(r"[;:]|, (?:and|but|which|while|who)\b|\s-\s", text[s.start:s.end]):
+    for m in clause_cut.finditer(text[s.start:s.end]):
         cut = s.start + m.start()
         if cut < cue.start and cue.start - cut < 200:
             lo = s.start + m.end()
@@ -125,18 +130,6 @@ def _header_paragraphs(text: str, paragraphs: tuple[Span, ...]) -> set[int]:
             break
         heads.add(i)
     return heads
-
-
-def _inside(outer: Place, inner: Place) -> bool:
-    """Whether ``inner`` lies within ``outer`` by the admin hierarchy."""
-    if outer.id == inner.id:
-        return False
-    if outer.type == "province":
-        return inner.admin1_iso == outer.admin1_iso and inner.type != "province"
-    if outer.type in ("city", "county", "district") and inner.admin2:
-        return inner.admin1_iso == outer.admin1_iso and inner.admin2.split()[0].lower() == outer.name.split()[0].lower() \
-            and _SPECIFICITY.get(inner.type, 9) < _SPECIFICITY.get(outer.type, 9)
-    return False
 
 
 def assemble(
@@ -222,8 +215,8 @@ def assemble(
                 break
             strong_j = strong_in(j)
             if strong_j:
-                groups = _group_lists(strong_j, text)
-                return min(groups, key=lambda g: min(_SPECIFICITY.get(m.place.type, 9) for m in g))
+                groups = _group_lists(strong_j, text, res.list_gap)
+                return min(groups, key=lambda g: min(specificity(m.place) for m in g))
         return []
 
     # A paragraph of commentary names no place, time or source: its cues are
@@ -231,17 +224,18 @@ def assemble(
     # Only a report written in its author's own voice ("I", "we") has commentary.
     commentary: set[int] = set()
     unquoted = re.sub(r'"[^"]*"', " ", text)
-    if _FIRST_PERSON.search(unquoted):
+    if res.first_person.search(unquoted):
         for p_index, para in enumerate(doc.paragraphs):
             body = text[para.start:para.end]
             has_place = any(m.score >= 0.5 and not _is_weak(m, res.country) and para.start <= m.start < para.end for m in places)
             has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
             has_credit = any(c.paragraph == p_index for c in credits)
-            sourced = re.search(r'"[^"]{40,}"', body) is not None or _ATTRIBUTION.search(body) is not None
+            sourced = re.search(r'"[^"]{40,}"', body) is not None or res.sourced.search(body) is not None
             if not (has_place or has_time or has_credit or sourced):
                 commentary.add(p_index)
 
     incidents: list[Incident] = []
+    report_ref = ReportRef.of(doc.report)
     last_place_in_para: dict[int, list[PlaceMention]] = {}
     last_place_doc: list[PlaceMention] = []
     last_place_para = -1
@@ -254,7 +248,7 @@ def assemble(
     def _remember(strong: list[PlaceMention], paragraph: int) -> None:
         nonlocal last_place_doc, last_place_para
         recent_places.extend(strong)
-        last_place_in_para[paragraph] = _group_lists(strong, text)[-1]
+        last_place_in_para[paragraph] = _group_lists(strong, text, res.list_gap)[-1]
         last_place_doc = last_place_in_para[paragraph]
         last_place_para = paragraph
         for m in strong:
@@ -284,7 +278,7 @@ def assemble(
                 s_times.append(span)
         s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
         sentence_text = doc.folded[s.start:s.end]
-        refers_back = _PLACE_ANAPHORA.search(sentence_text) is not None
+        refers_back = res.place_anaphora.search(sentence_text) is not None
         if story_version != len(story_places):
             story_version, single_story = len(story_places), _single_story(story_places)
         named_out = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5 and m.place.country in res.out_of_scope]
@@ -296,7 +290,7 @@ def assemble(
             place_conf = 0.05
             chosen: list[PlaceMention] = []
             if usable:
-                groups = _group_lists(usable, text)
+                groups = _group_lists(usable, text, res.list_gap)
                 chosen = min(groups, key=lambda g: (
                     # Rivers and regions locate less well than towns: prefer any other group.
                     all(m.place.type in ("feature", "region") for m in g),
@@ -304,7 +298,7 @@ def assemble(
                 # "A source in X Province" after the story named a town in X: the town.
                 if len(chosen) == 1 and chosen[0].place.type == "province":
                     inner = [m for m in (last_place_in_para.get(s.paragraph) or last_place_doc)
-                             if _inside(chosen[0].place, m.place)]
+                             if contains(chosen[0].place, m.place)]
                     if inner:
                         chosen = inner
             else:
@@ -312,8 +306,8 @@ def assemble(
                 ahead = [m for m in next_place_in_para(k) if _usable(m, cue.category, res)]
                 weak = any(_is_weak(m, res.country) or m.place.type == "country" for m in s_places)
                 ahead_is_broad = ahead and all(m.place.type in ("country", "region") for m in ahead)
-                anaphor = _PLACE_ANAPHORA.search(sentence_text)
-                typed = _recent_of_type(recent_places, anaphor.group("noun")) if anaphor else None
+                anaphor = res.place_anaphora.search(sentence_text)
+                typed = _recent_of_type(recent_places, res.anaphor_types.get(anaphor.group("noun"), ())) if anaphor else None
                 if carried:
                     chosen, place_conf = carried, -0.05
                 elif typed is not None and _usable(typed, cue.category, res):
@@ -333,7 +327,7 @@ def assemble(
                     place_conf = -0.15
             # A province stands for the story's town inside it ("a source in X Province").
             if len(chosen) == 1 and chosen[0].place.type == "province" and single_story is not None \
-                    and _inside(chosen[0].place, single_story):
+                    and contains(chosen[0].place, single_story):
                 chosen = [PlaceMention(-1, -1, single_story.name, single_story)]
             if s_times:
                 span = min(s_times, key=lambda t: _distance(t.offset or 0, (t.offset or 0) + len(t.mention or ""), cue.start, cue.end))
@@ -354,16 +348,16 @@ def assemble(
                 confidence -= 0.15
             confidence = max(0.05, min(0.99, confidence))
             evidence = text[s.start:s.end]
-            summary = _summary(res.labels.get(cue.category, cue.category), text, s, cue)
+            summary = _summary(res.labels.get(cue.category, cue.category), text, s, cue, res.clause_cut)
             actors = _actors(actor_mentions, cue)
             targets: list[PlaceMention | None] = list(chosen) or [None]
             for m in targets:
                 incidents.append(Incident(
                     category=cue.category, summary=summary,
-                    place=m.place if m else None, place_mention=m.text if m else None,
+                    location=Location.of(m.place if m else None, m.text if m else None, res.country),
                     time=span, evidence_text=evidence, evidence_start=s.start, evidence_end=s.end,
                     confidence=confidence, reported_by=reported, actors=actors, rule_ids=(cue.rule_id,),
-                    report_source=doc.report.source, country_default=res.country,
+                    report=report_ref,
                 ))
         if strong:
             _remember(strong, s.paragraph)
@@ -374,19 +368,8 @@ def assemble(
     return merge_duplicates(kept, paragraph_of)
 
 
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|we|we've|We|We've|my|our|Our|My)\b")
-_ATTRIBUTION = re.compile(
-    r"\b(?:sources?|according to|residents?|partner|informant|witness(?:es)?|eyewitness)\b"
-    r"|\b(?:he|she|they|officials?|police|authorities)\s+(?:said|says|added|told|explained|reported)\b", re.I)
-_PLACE_ANAPHORA = re.compile(r"\b(?:the|that|this|same)\s+(?:same\s+)?(?P<noun>city|town|county|province|area|region|district|village|border city|port|neighborhood|market)\b")
-_ANAPHOR_TYPES = {"city": ("city", "town", "district"), "town": ("town", "city"), "border city": ("city", "town"),
-                  "county": ("county", "city"), "province": ("province",), "district": ("district", "city"),
-                  "village": ("town",), "port": ("city", "town")}
-
-
-def _recent_of_type(recent: list[PlaceMention], noun: str) -> PlaceMention | None:
+def _recent_of_type(recent: list[PlaceMention], kinds: tuple[str, ...]) -> PlaceMention | None:
     """The last place named that "the city", "the county" ... can refer to."""
-    kinds = _ANAPHOR_TYPES.get(noun)
     if not kinds:
         return None
     for m in reversed(recent):
@@ -401,7 +384,7 @@ def _single_story(story: dict[str, Place]) -> Place | None:
         return None
     places = list(story.values())
     for p in places:
-        if all(q.id == p.id or _inside(p, q) for q in places):
+        if all(q.id == p.id or contains(p, q) for q in places):
             return p
     return None
 
@@ -418,21 +401,23 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
     """One incident for repeated mentions: same category and place, compatible time.
 
     A mention without a place joins a placed one only within two paragraphs
-    of it: further away it is more likely another incident.
+    of it: further away it is more likely another incident.  Of two nested
+    places (a town and its county) the more specific is kept.
     """
     paragraph_of = paragraph_of or {}
     out: list[Incident] = []
     for inc in incidents:
-        key_place = inc.place.id if inc.place else None
+        key_place = inc.location.place_id
+        inc_place = inc.location.as_place()
         for i, prev in enumerate(out):
-            prev_place = prev.place.id if prev.place else None
-            # A later mention without a place is the incident already placed.
+            prev_place = prev.location.as_place()
             if prev.category != inc.category:
                 continue
-            if prev_place != key_place:
-                nested = prev.place is not None and inc.place is not None and (
-                    _inside(prev.place, inc.place) or _inside(inc.place, prev.place))
-                if None not in (prev_place, key_place) and not nested:
+            if prev.location.place_id != key_place:
+                # A later mention without a place is the incident already placed.
+                nested = prev_place is not None and inc_place is not None and (
+                    contains(prev_place, inc_place) or contains(inc_place, prev_place))
+                if None not in (prev.location.place_id, key_place) and not nested:
                     continue
                 gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
                 if gap > 2:
@@ -443,14 +428,12 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 continue
             better_time = inc.time if (inc.time.mention is not None, -_PRECISION_RANK[inc.time.precision]) > \
                 (prev.time.mention is not None, -_PRECISION_RANK[prev.time.precision]) else prev.time
-            placed = prev if prev.place is not None else inc
-            if prev.place is not None and inc.place is not None and _inside(prev.place, inc.place):
+            placed = prev if prev_place is not None else inc
+            if prev_place is not None and inc_place is not None and contains(prev_place, inc_place):
                 placed = inc  # keep the more specific place
             out[i] = replace(
                 prev,
-                place=placed.place,
-                place_mention=placed.place_mention,
-                country_default=placed.country_default,
+                location=placed.location,
                 time=better_time,
                 confidence=min(0.99, max(prev.confidence, inc.confidence) + 0.03),
                 reported_by=tuple(dict.fromkeys(prev.reported_by + inc.reported_by)),

@@ -14,18 +14,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 import ahocorasick
 
-from seethe.extract.normalize import Document
-from seethe.profile import Outlet
-
-_REPORT_VERBS = (
-    r"reports?|reported|said|says|quoted|cited|citing|publish(?:es|ed)?|claims?|claimed|wrote|writes|"
-    r"revealed|learned|learnt|confirmed|notes|noted|relayed|carried|broke the news|first reported|"
-    r"also reports|also publishes|has learned|was told|obtained"
-)
+from seethe.profile import Lexicon, Outlet
+from seethe.text import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,36 +31,57 @@ class Credit:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditGrammar:
+    """How the language credits an outlet, from the lexicon's ``credit`` words."""
+
+    verbs: frozenset[str]
+    last_word: frozenset[str]  # "told Daily NK", "via RFA"
+    last_two: frozenset[tuple[str, str]]  # "according to", "reported by"
+    conversation_nouns: frozenset[str]  # "in an interview with"
+    conversation_preposition: str
+    verb_prepositions: frozenset[str]  # "reported by", "said to"
+    article: str
+    after: re.Pattern[str]  # "RFA reported", "Daily NK has learned", "RFA's Korean Service said"
+
+    @classmethod
+    def from_lexicon(cls, lex: Lexicon) -> "CreditGrammar":
+        c = lex.credit
+        verbs = "|".join(re.escape(v) for v in sorted(c.report_verbs, key=len, reverse=True))
+        tails = "|".join(re.escape(t) for t in sorted(c.possessive_tails, key=len, reverse=True))
+        possessive = rf"(?:'s?(?:\s+(?:{tails}))?)?" if tails else r"(?:'s?)?"
+        return cls(
+            verbs=frozenset(v for v in c.report_verbs if " " not in v),
+            last_word=frozenset(c.before_last_word),
+            last_two=frozenset(tuple(p) for p in c.before_last_two),
+            conversation_nouns=frozenset(c.conversation_nouns),
+            conversation_preposition=c.conversation_preposition,
+            verb_prepositions=frozenset(c.verb_prepositions),
+            article=c.article,
+            after=re.compile(rf"^{possessive}\s+(?:\w+\s+){{0,2}}?(?:{verbs})\b", re.I),
+        )
+
+    def credits_before(self, before: str) -> bool:
+        """Whether the words before an outlet's name credit it: "told", "according to", "reported by"."""
+        words = before.lower().split()[-6:]
+        if words and words[-1] == self.article:
+            words = words[:-1]
+        if not words:
+            return False
+        if words[-1] in self.last_word or tuple(words[-2:]) in self.last_two:
+            return True
+        if words[-1] == self.conversation_preposition and any(w in self.conversation_nouns for w in words[-4:]):
+            return True
+        return words[-1] in self.verb_prepositions and any(w in self.verbs for w in words[-3:-1])
+
+
+@dataclass(frozen=True, slots=True)
 class OutletMatcher:
     aliases: Any  # an Aho-Corasick automaton over lower-case aliases
     by_alias: dict[str, str]
+    grammar: CreditGrammar
 
 
-_VERBS = frozenset(_REPORT_VERBS.replace("(?:es|ed)?", "").replace("?", "").split("|")) | frozenset(
-    {"reports", "reported", "says", "claims", "claimed", "publishes", "published", "notes", "noted"})
-_LAST_WORD = frozenset({"told", "tells", "telling", "via", "citing"})
-_LAST_TWO = frozenset({("according", "to"), ("speaking", "to"), ("spoke", "to"), ("reported", "by"), ("quoted", "by"),
-                       ("cited", "by"), ("source", "for"), ("reported", "to"), ("said", "to"), ("talked", "to")})
-
-
-def _credits_before(before: str) -> bool:
-    """Whether the words before an outlet's name credit it: "told", "according to", "reported by"."""
-    words = before.lower().split()[-6:]
-    if words and words[-1] == "the":
-        words = words[:-1]
-    if not words:
-        return False
-    if words[-1] in _LAST_WORD or tuple(words[-2:]) in _LAST_TWO:
-        return True
-    if words[-1] == "with" and any(w in ("interview", "call", "conversation") for w in words[-4:]):
-        return True
-    return words[-1] in ("by", "to", "in") and any(w in _VERBS for w in words[-3:-1])
-
-
-_AFTER = re.compile(r"^(?:'s?(?:\s+korean(?:\s+service)?)?)?\s+(?:\w+\s+){0,2}?(?:" + _REPORT_VERBS + r")\b", re.I)
-
-
-def compile_outlets(outlets: list[Outlet]) -> OutletMatcher:
+def compile_outlets(outlets: Iterable[Outlet], lexicon: Lexicon) -> OutletMatcher:
     by_alias: dict[str, str] = {}
     for o in outlets:
         for a in o.aliases:
@@ -75,7 +90,7 @@ def compile_outlets(outlets: list[Outlet]) -> OutletMatcher:
     for alias in by_alias:
         auto.add_word(alias, alias)
     auto.make_automaton()
-    return OutletMatcher(auto, by_alias)
+    return OutletMatcher(auto, by_alias, CreditGrammar.from_lexicon(lexicon))
 
 
 def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
@@ -86,6 +101,7 @@ def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
     reporting ("RFA reported", "Daily NK has learned").
     """
     text = doc.text
+    grammar = matcher.grammar
     out = []
     starts = [p.start for p in doc.paragraphs]
     low = doc.folded
@@ -105,7 +121,7 @@ def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
         before = text[max(0, a - 60):a]
         after = text[b:b + 60]
         bracketed = before.rstrip().endswith("[") and after.lstrip().startswith("]")
-        if not (bracketed or (before[-1:].isspace() and _credits_before(before)) or _AFTER.match(after)):
+        if not (bracketed or (before[-1:].isspace() and grammar.credits_before(before)) or grammar.after.match(after)):
             continue
         para = max(0, bisect.bisect_right(starts, a) - 1)
         out.append(Credit(name, a, b, para))

@@ -32,13 +32,14 @@ from typing import Any, Iterable, NamedTuple
 
 import ahocorasick
 
-from seethe.extract.normalize import Document, Sentence
 from seethe.models import CueMatch
+from seethe.profile import CueRule, Lexicon
+from seethe.text import Document, Sentence
 
 _WORD = re.compile(r"[a-z0-9']+")
 
 
-def inflections(word: str, irregular: dict[str, list[str]]) -> set[str]:
+def inflections(word: str, irregular: dict[str, tuple[str, ...]]) -> set[str]:
     """Forms of one English word: plural/3rd person, past, participle, gerund."""
     out = {word}
     if word in irregular:
@@ -63,11 +64,11 @@ def inflections(word: str, irregular: dict[str, list[str]]) -> set[str]:
     return out
 
 
-def term_forms(term: str, lexicon: dict[str, Any]) -> set[str]:
+def term_forms(term: str, lexicon: Lexicon) -> set[str]:
     """Every written form of a cue phrase, as folded text with hyphens as spaces."""
     words = term.lower().replace("-", " ").split()
-    irregular = lexicon["irregular"]
-    stop = set(lexicon["stopwords"])
+    irregular = lexicon.irregular
+    stop = set(lexicon.stopwords)
     forms = [""]
     for w in words:
         variants = {w} if w in stop or "'" in w else inflections(w, irregular)
@@ -76,7 +77,7 @@ def term_forms(term: str, lexicon: dict[str, Any]) -> set[str]:
 
 
 @dataclass(slots=True)
-class CueRule:
+class CompiledRule:
     id: str
     category: str
     slots: int
@@ -93,20 +94,22 @@ class CueRule:
 class CueSet:
     """Compiled cue rules: one automaton for every literal term."""
 
-    rules: dict[str, CueRule]
+    rules: dict[str, CompiledRule]
     automaton: Any
     regex_terms: list[tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]
     guard_automaton: Any
     guard_window: int
     anaphora: re.Pattern[str] | None = None
+    conditional: re.Pattern[str] | None = None  # a sentence opening with "If ..." reports no incident
+    capitalized_exempt: frozenset[str] = frozenset()  # guards that are other words when capitalized ("May")
 
 
-def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet:
+def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
     """Build the automaton from the profile's rules and the language lexicon."""
     auto = ahocorasick.Automaton()
     table: dict[str, set[tuple[str, str]]] = {}
     regex_terms = []
-    compiled: dict[str, CueRule] = {}
+    compiled: dict[str, CompiledRule] = {}
 
     def add(term: str, tag: tuple[str, str]) -> None:
         if term.startswith("re:"):
@@ -116,22 +119,20 @@ def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet
             table.setdefault(form, set()).add(tag)
 
     for rule in rules:
-        rid = rule["id"]
-        slots = rule["all"] if "all" in rule else [rule["any"]]
-        for k, terms in enumerate(slots):
+        rid = rule.id
+        for k, terms in enumerate(rule.slots):
             for t in terms:
                 add(t, (rid, f"s{k}"))
-        for t in rule.get("unless", []):
+        for t in rule.unless:
             add(t, (rid, "unless"))
-        for t in rule.get("move_when", []):
+        for t in rule.move_when:
             add(t, (rid, "move"))
-        for t in rule.get("not_between", []):
+        for t in rule.not_between:
             add(t, (rid, "between"))
-        compiled[rid] = CueRule(
-            id=rid, category=rule["category"], slots=len(slots), weight=float(rule.get("weight", 0.8)),
-            window=int(rule.get("window", 8)), ordered=bool(rule.get("ordered", False)),
-            not_between=tuple(rule.get("not_between", [])), unless_scope=rule.get("unless_scope", "sentence"),
-            move_to=rule.get("move_to"), supersedes=tuple(rule.get("supersedes", [])),
+        compiled[rid] = CompiledRule(
+            id=rid, category=rule.category, slots=len(rule.slots), weight=rule.weight, window=rule.window,
+            ordered=rule.ordered, not_between=rule.not_between, unless_scope=rule.unless_scope,
+            move_to=rule.move_to, supersedes=rule.supersedes,
         )
     for form, tags in table.items():
         ordered = tuple(sorted(tags))
@@ -142,15 +143,18 @@ def compile_cues(rules: list[dict[str, Any]], lexicon: dict[str, Any]) -> CueSet
 
     guards = ahocorasick.Automaton()
     for kind in ("negation", "hypothetical"):
-        for phrase in lexicon[kind]:
+        for phrase in getattr(lexicon, kind):
             p = phrase.lower().replace("-", " ")
             guards.add_word(p, (p, kind))
     guards.make_automaton()
-    anaphoric = lexicon.get("anaphoric") or []
+    anaphoric = lexicon.anaphoric
     # "these mobilizations", "these mobilizations, confiscations" — but not "those who", "those with".
+    exempt = lexicon.patterns["anaphora_not_before"]
     anaphora = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in anaphoric)
-                          + r")\s+(?!who\b|with\b|whose\b|that\b|in\b|of\b)(?:[a-z']+,\s+){0,3}(?:and\s+)?$") if anaphoric else None
-    return CueSet(compiled, auto, regex_terms, guards, int(lexicon.get("guard_window_tokens", 5)), anaphora)
+                          + rf")\s+(?!(?:{exempt})\b)(?:[a-z']+,\s+){{0,3}}(?:and\s+)?$") if anaphoric else None
+    return CueSet(compiled, auto, regex_terms, guards, lexicon.guard_window_tokens, anaphora,
+                  re.compile(lexicon.patterns["conditional_opener"]),
+                  frozenset(w.lower() for w in lexicon.capitalized_exempt_guards))
 
 
 class _Hit(NamedTuple):
@@ -215,11 +219,13 @@ def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: in
     """
     lo = sentence.start if floor is None else max(sentence.start, floor)
     # A conditional sentence ("If confirmed, he would be ...") reports no incident.
-    if re.match(r"\W*(?:if|unless|should|were)\b", cue_text[sentence.start:sentence.start + 12]):
+    if cues.conditional is not None and cues.conditional.match(cue_text[sentence.start:sentence.start + 12]):
         return True
     if cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30), trigger_start):
         return True
-    words = [m for m in _WORD.finditer(cue_text, lo, trigger_start)]
+    # Only the last few words matter; looking back a bounded stretch keeps a
+    # sentence with many cues linear (a word is rarely over 40 characters).
+    words = [m for m in _WORD.finditer(cue_text, max(lo, trigger_start - 40 * cues.guard_window), trigger_start)]
     if not words:
         return False
     window_start = words[-cues.guard_window].start() if len(words) >= cues.guard_window else words[0].start()
@@ -234,8 +240,8 @@ def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: in
         s = end_idx - len(phrase) + 1
         if not _boundary(segment, s, end_idx + 1):
             continue
-        if phrase == "may" and doc.text[window_start + s].isupper():
-            continue  # the month of May
+        if phrase in cues.capitalized_exempt and doc.text[window_start + s].isupper():
+            continue  # "May" the month, not "may" the guard
         return True
     return False
 
@@ -251,6 +257,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     # Bucket hits by sentence and by paragraph.
     by_sentence: dict[int, list[_Hit]] = {}
     by_paragraph_unless: dict[int, set[str]] = {}
+    in_document_unless: set[str] = set()
     # Hits and sentences are both in text order: walk them together.
     k = 0
     n_sents = len(sents)
@@ -264,6 +271,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
         by_sentence.setdefault(k, []).append(h)
         if h.role == "unless":
             by_paragraph_unless.setdefault(sents[k].paragraph, set()).add(h.rule)
+            in_document_unless.add(h.rule)
     for k, shits in by_sentence.items():
         sentence = sents[k]
         unless: set[str] = set()
@@ -284,9 +292,10 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
         for rid in first_hits:
             rule = cues.rules[rid]
             if rid in unless or (rule.unless_scope == "paragraph" and rid in by_paragraph_unless.get(sentence.paragraph, ())) \
-                    or (rule.unless_scope == "document" and any(rid in v for v in by_paragraph_unless.values())):
+                    or (rule.unless_scope == "document" and rid in in_document_unless):
                 continue
             firsts = first_hits[rid]
+            grouped = _RuleHits.of(rule_hits[rid]) if rule.slots > 1 else None
             match = None
             for h in firsts:
                 if rule.slots == 1:
@@ -294,7 +303,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                         match = (h.start, h.end)
                         break
                     continue
-                partners = _partners(cue_text, h, rule_hits[rid], rule)
+                partners = _partners(cue_text, h, grouped, rule)
                 if partners is not None:
                     start = min(h.start, partners[0])
                     # A guard before either part ("would be punished", "no soldiers deserted") counts.
@@ -323,20 +332,46 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
     return out
 
 
-_ROLES = tuple(f"s{i}" for i in range(16))
+@dataclass(slots=True)
+class _RuleHits:
+    """One rule's hits in one sentence, by slot, in text order."""
+
+    by_slot: dict[str, list[_Hit]]
+    starts: dict[str, list[int]]
+    between: list[_Hit]
+    between_starts: list[int]
+
+    @classmethod
+    def of(cls, hits: list[_Hit]) -> "_RuleHits":
+        by_slot: dict[str, list[_Hit]] = {}
+        between = []
+        for h in hits:
+            if h.role == "between":
+                between.append(h)
+            else:
+                by_slot.setdefault(h.role, []).append(h)
+        return cls(by_slot, {k: [h.start for h in v] for k, v in by_slot.items()}, between,
+                   [h.start for h in between])
 
 
-def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[int, int, int, int] | None:
+def _partners(text: str, first: _Hit, hits: _RuleHits, rule: CompiledRule) -> tuple[int, int, int, int] | None:
     """Span covering one hit of every other slot within the window, and the
-    span of the last partner; None when a slot has no hit in the window."""
+    span of the last partner; None when a slot has no hit in the window.
+
+    The best partner of a slot is the one with the fewest words between it
+    and ``first``.  Only the ``_NEAR`` hits on either side of ``first`` are
+    looked at (a window is a few words; no more hits than that fit in it), so
+    a sentence with many hits costs a few look-ups per hit, not one per pair.
+    """
     lo, hi = first.start, first.end
     last_start, last_end = first.start, first.end
     for slot in range(1, rule.slots):
         role = _ROLES[slot]
+        candidates = hits.by_slot.get(role, [])
+        at = bisect.bisect_left(hits.starts.get(role, []), first.start)
         best = None
-        for h in hits:  # the rule's own hits in the sentence
-            if h.role != role:
-                continue
+        for k in range(max(0, at - _NEAR), min(len(candidates), at + _NEAR)):
+            h = candidates[k]
             if h.start < first.end and h.end > first.start:
                 continue  # the same words cannot fill two slots
             if rule.ordered and h.start < first.end:
@@ -345,7 +380,7 @@ def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[
             gap = _words_between(text, a, b)
             if gap > rule.window:
                 continue
-            if rule.not_between and any(x.role == "between" and x.start >= a and x.end <= b for x in hits):
+            if hits.between and _any_between(hits, a, b):
                 continue
             if best is None or gap < best[0]:
                 best = (gap, h)
@@ -354,3 +389,17 @@ def _partners(text: str, first: _Hit, hits: list[_Hit], rule: CueRule) -> tuple[
         lo, hi = min(lo, best[1].start), max(hi, best[1].end)
         last_start, last_end = best[1].start, best[1].end
     return lo, hi, last_start, last_end
+
+
+_ROLES = tuple(f"s{i}" for i in range(16))
+_NEAR = 24  # hits looked at on each side of the trigger: far beyond any window in words
+
+
+def _any_between(hits: _RuleHits, a: int, b: int) -> bool:
+    """Whether a ``not_between`` term lies wholly between offsets a and b."""
+    k = bisect.bisect_left(hits.between_starts, a)
+    while k < len(hits.between) and hits.between[k].start < b:
+        if hits.between[k].end <= b:
+            return True
+        k += 1
+    return False

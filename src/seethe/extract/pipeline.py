@@ -2,8 +2,10 @@
 
 Each stage is a function from an ``Analysis`` to a new ``Analysis``, registered
 under a versioned name (``seethe.cues.v1``) so that an extraction run can
-record exactly which stages produced its incidents.  ``Extractor`` holds the
-compiled profile resources; it compiles nothing until its first report.
+record exactly which stages produced its incidents.  ``Extractor`` refuses a
+pipeline naming a stage that is not registered, and compiles what the stages
+use from the profile (the cue automaton, the place resolver, the outlet and
+holiday matchers, the actors) once per process, on first use.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ from typing import Callable
 
 import ahocorasick
 
-from seethe.errors import PublicationDateError
+from seethe.errors import PublicationDateError, UsageError
 from seethe.extract.assemble import Resources, assemble
-from seethe.extract.attribution import Credit, compile_outlets, find_credits
-from seethe.extract.cues import find_cues
-from seethe.extract.normalize import Document, normalize
-from seethe.extract.when import TimeMention, compile_holidays, find_times
-from seethe.geo.resolve import find_places
+from seethe.extract.attribution import Credit, OutletMatcher, compile_outlets, find_credits
+from seethe.extract.cues import CueSet, compile_cues, find_cues
+from seethe.extract.when import HolidayMatcher, TimeMention, compile_holidays, find_times
+from seethe.geo import Resolver, find_places, resolver_for
 from seethe.models import CueMatch, Incident, PlaceMention, Report
 from seethe.profile import Profile, load_profile
+from seethe.text import Document, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +60,17 @@ def stage(name: str) -> Callable[[Stage], Stage]:
 
 @stage("seethe.normalize.v1")
 def _normalize(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, doc=normalize(a.report))
+    return replace(a, doc=normalize(a.report, ex.profile.lexicon.abbreviations))
 
 
 @stage("seethe.cues.v1")
 def _cues(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, cues=find_cues(a.doc, ex.profile.cues))
+    return replace(a, cues=find_cues(a.doc, ex.cues))
 
 
 @stage("seethe.places.v1")
 def _places(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, places=find_places(a.doc, ex.profile.gazetteer))
+    return replace(a, places=find_places(a.doc, ex.resolver))
 
 
 @stage("seethe.when.v1")
@@ -108,65 +110,72 @@ DEFAULT_PIPELINE = (
 )
 
 
+_COMPILED: dict[tuple[str, str, str], object] = {}
+
+
+def _compiled(profile: Profile, part: str, build: Callable[[], object]):
+    """One compiled resource per profile and process, shared by every ``Extractor``."""
+    key = (str(profile.folder), profile.version, part)
+    value = _COMPILED.get(key)
+    if value is None:
+        value = _COMPILED[key] = build()
+    return value
+
+
 class Extractor:
     """Turns reports into incidents with one country profile.
 
     Cheap to construct; the profile's data is read and compiled on first use
-    and then shared by every report.
+    and then shared by every report (and every ``Extractor`` of the profile).
     """
 
     def __init__(self, profile: Profile | str = "kp", pipeline: tuple[str, ...] = DEFAULT_PIPELINE,
                  min_confidence: float = 0.5) -> None:
+        unknown = [name for name in pipeline if name not in STAGES]
+        if unknown:
+            raise UsageError(f"unknown pipeline stage {unknown[0]!r} (registered: {', '.join(sorted(STAGES))})",
+                             code="usage.stage")
+        if not (0.0 <= min_confidence <= 1.0):  # NaN fails both comparisons
+            raise UsageError(f"min_confidence must be a number from 0 to 1, not {min_confidence!r}",
+                             code="usage.confidence")
         self.profile = load_profile(profile) if isinstance(profile, str) else profile
-        self.pipeline = pipeline
+        self.pipeline = tuple(pipeline)
         self.min_confidence = min_confidence
         self._warm = False
 
-    @cached_property
-    def holidays(self):
-        return compile_holidays(self.profile.holidays)
+    @property
+    def cues(self) -> CueSet:
+        return _compiled(self.profile, "cues", lambda: compile_cues(self.profile.cue_rules, self.profile.lexicon))
 
-    @cached_property
-    def outlets(self):
-        return compile_outlets(self.profile.outlets)
+    @property
+    def resolver(self) -> Resolver:
+        return resolver_for(self.profile)
+
+    @property
+    def holidays(self) -> HolidayMatcher:
+        return _compiled(self.profile, "holidays", lambda: compile_holidays(self.profile.holidays))
+
+    @property
+    def outlets(self) -> OutletMatcher:
+        return _compiled(self.profile, "outlets", lambda: compile_outlets(self.profile.outlets, self.profile.lexicon))
 
     @cached_property
     def communication_verbs(self) -> frozenset[str]:
-        return frozenset(self.profile.lexicon.get("communication_verbs", []))
+        return frozenset(self.profile.lexicon.communication_verbs)
 
     def first_hand_outlet(self, outlet: str | None) -> str | None:
         """The canonical name of a report's own outlet when it reports first-hand (not a relay)."""
-        if not outlet:
-            return None
-        for o in self.profile.outlets:
-            if outlet.lower() == o.name.lower() or outlet.lower() in (a.lower() for a in o.aliases):
-                return None if o.relay else o.name
-        return None
+        o = self.profile.outlet_named(outlet)
+        return o.name if o is not None and not o.relay else None
 
     @cached_property
     def speech_words(self) -> re.Pattern[str]:
         words = "|".join(re.escape(w) for w in sorted(self.communication_verbs, key=len, reverse=True))
         return re.compile(rf"\b(?:{words})\b")
 
-    @cached_property
+    @property
     def resources(self) -> Resources:
-        import json
-
-        cats = self.profile.codebook.categories
-        actors = ahocorasick.Automaton()
-        path = self.profile.folder / "actors.json"
-        if path.exists():
-            for a in json.loads(path.read_text(encoding="utf-8")).get("actors", []):
-                for term in a["terms"]:
-                    actors.add_word(term.lower(), (len(term), a["label"]))
-        actors.make_automaton()
-        return Resources(
-            labels={k: v.get("label", k) for k, v in cats.items()},
-            abroad_ok=frozenset(k for k, v in cats.items() if v.get("abroad")),
-            country=self.profile.country,
-            actor_terms=actors,
-            out_of_scope=frozenset(self.profile.codebook.out_of_scope),
-        )
+        return _compiled(self.profile, "resources", lambda: _resources(self.profile))
 
     def versions(self) -> dict[str, str]:
         return {**self.profile.versions(), "pipeline": ",".join(self.pipeline)}
@@ -181,7 +190,7 @@ class Extractor:
         """
         if self._warm:
             return
-        _ = (self.profile.cues, self.profile.gazetteer, self.holidays, self.outlets, self.resources, self.speech_words)
+        _ = (self.cues, self.resolver, self.holidays, self.outlets, self.resources, self.speech_words)
         gc.collect()
         gc.freeze()
         self._warm = True
@@ -191,9 +200,8 @@ class Extractor:
         if not self._warm:
             self.warm_up()
         if report.published is None:
-            raise PublicationDateError(
-                "no publication date: pass --published YYYY-MM-DD or add a date to the file", source=report.source
-            )
+            raise PublicationDateError("no publication date given and none found in the report",
+                                       source=report.source)
         a = Analysis(report=report, published=report.published)
         for name in self.pipeline:
             a = STAGES[name](a, self)
@@ -202,6 +210,31 @@ class Extractor:
     def extract(self, report: Report) -> list[Incident]:
         """The incidents in one report with at least ``min_confidence``."""
         return self.analyse(report).incidents
+
+
+def _resources(profile: Profile) -> Resources:
+    """What assembly needs from the profile and its language."""
+    cats = profile.codebook.categories
+    actors = ahocorasick.Automaton()
+    for a in profile.actors:
+        for term in a.terms:
+            actors.add_word(term.lower(), (len(term), a.label))
+    actors.make_automaton()
+    lex = profile.lexicon
+    p = lex.patterns
+    return Resources(
+        labels={k: v.label for k, v in cats.items()},
+        abroad_ok=frozenset(k for k, v in cats.items() if v.abroad),
+        country=profile.country,
+        actor_terms=actors,
+        out_of_scope=frozenset(profile.codebook.out_of_scope),
+        list_gap=re.compile(p["list_gap"], re.I),
+        first_person=re.compile(p["first_person"]),
+        sourced=re.compile(p["sourced_paragraph"]),
+        place_anaphora=re.compile(p["place_anaphora"]),
+        anaphor_types=dict(lex.anaphor_types),
+        clause_cut=re.compile(p["clause_cut"]),
+    )
 
 
 def extract_report(report: Report, profile: Profile | str = "kp") -> list[Incident]:

@@ -19,10 +19,10 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seethe.extract.normalize import normalize
-from seethe.geo.gazetteer import Gazetteer, cached_key
-from seethe.geo.resolve import find_places
+from seethe.geo.gazetteer import cached_key
+from seethe.geo.resolve import Resolver, find_places
 from seethe.models import Place, Report
+from seethe.text import normalize
 
 _DATASETS = Path(__file__).resolve().parents[3] / "datasets" / "geoparse"
 DEFAULT_SETS = [str(p) for p in sorted(_DATASETS.glob("*.jsonl"))] if _DATASETS.is_dir() else []
@@ -60,7 +60,7 @@ class GeoparseResult:
         }
 
 
-def evaluate_geoparse(files: list[str], gaz: Gazetteer) -> GeoparseResult:
+def evaluate_geoparse(files: list[str], resolver: Resolver, abbreviations: tuple[str, ...] = ()) -> GeoparseResult:
     """Resolve every mention in context and count what came out right."""
     result = GeoparseResult()
     for path in files:
@@ -70,9 +70,9 @@ def evaluate_geoparse(files: list[str], gaz: Gazetteer) -> GeoparseResult:
             case = json.loads(line)
             text, mention, expected_id = case["text"], case["mention"], case.get("expected")
             at = text.find(mention)
-            doc = normalize(Report(text=text, source=f"{path}:{n}"))
+            doc = normalize(Report(text=text, source=f"{path}:{n}"), abbreviations)
             predicted = None
-            for m in find_places(doc, gaz):
+            for m in find_places(doc, resolver):
                 if m.start <= at < m.end and m.score >= 0.5:
                     predicted = m.place
                     break
@@ -85,7 +85,7 @@ def evaluate_geoparse(files: list[str], gaz: Gazetteer) -> GeoparseResult:
                 if not ok:
                     result.errors.append(f"{where}: no place expected, got {predicted.id} {predicted.name}")
                 continue
-            expected = gaz.places.get(expected_id)
+            expected = resolver.gazetteer.places.get(expected_id)
             if expected is None:
                 result.errors.append(f"{where}: expected id {expected_id} is not in the gazetteer")
                 continue

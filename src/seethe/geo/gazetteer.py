@@ -8,19 +8,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from seethe.errors import GazetteerError
+from seethe.geo._hierarchy import BARE_NAME_PREFERENCE
 from seethe.geo.variants import name_key
 from seethe.models import Place
+from seethe.profile import Profile
 
 _PLACE_TYPES = {"country", "region", "province", "city", "county", "district", "town", "site", "feature"}
 _ISO_ADMIN1 = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
-
-# When one name fits several entries and context does not decide, prefer the
-# kind of place reports mean by a bare name: a city over the county or
-# province of the same name, a county over a village.
-TYPE_RANK = {"city": 0, "county": 1, "town": 2, "district": 3, "site": 4, "province": 5,
-             "feature": 6, "region": 7, "country": 8}
 
 cached_key = lru_cache(maxsize=300_000)(name_key)
 
@@ -39,6 +37,9 @@ class Gazetteer:
     not_places: frozenset[str] = frozenset()
     phrase_first_words: frozenset[str] = frozenset()  # first words of lower-case phrase names
     start_pattern: re.Pattern[str] | None = None  # where a name can begin in text
+    home: str = ""  # the profile's country (ISO 3166-1)
+    city_provinces: frozenset[str] = frozenset()  # provinces that are cities in their own right
+    capitals: frozenset[str] = frozenset()  # keys of capitals, which stand for their governments
     _keys_cache: list[str] | None = None
 
     def lookup(self, name: str) -> list[Place]:
@@ -55,8 +56,6 @@ class Gazetteer:
         similarity of their keys, and nothing under ``threshold`` is returned:
         an honest "no match" rather than a wild guess.
         """
-        from rapidfuzz import fuzz, process
-
         exact = self.lookup(name)
         if exact:
             return [(p, 100.0) for p in exact[:limit]]
@@ -89,12 +88,37 @@ class Gazetteer:
         )
 
     def rank(self, places: list[Place]) -> list[Place]:
-        return sorted(places, key=lambda p: (TYPE_RANK.get(p.type, 9), -self.population.get(p.id, 0), p.id))
+        """When context does not decide, what a bare name usually means: a city over
+        the county or province of the same name, then the more populous."""
+        return sorted(places, key=lambda p: (BARE_NAME_PREFERENCE.get(p.type, 9), -self.population.get(p.id, 0), p.id))
 
     def province(self, iso: str) -> Place | None:
+        """The province (or, abroad, the country) with this ISO code."""
         for p in self.places.values():
-            if p.type == "province" and p.admin1_iso == iso:
+            if p.admin1_iso == iso and (p.type == "province" or iso in self.city_provinces and p.type == "city"):
                 return p
+        for p in self.places.values():
+            if p.type == "country" and p.country == iso:
+                return p
+        return None
+
+    def province_label(self, iso: str | None) -> str:
+        """A province as people read it: "North Hamgyong (KP-09)"; the code alone when unknown."""
+        if not iso:
+            return "—"
+        p = self.province(iso)
+        return f"{p.name} ({iso})" if p else iso
+
+    def province_code(self, name_or_code: str) -> str | None:
+        """The ISO code a province (or country) name or code means: "Ryanggang" → "KP-10"."""
+        given = name_or_code.strip()
+        if self.province(given.upper()) is not None:
+            return given.upper()
+        for p, _ in self.search(given, limit=10):
+            if p.type == "province" or (p.type == "city" and p.admin1_iso in self.city_provinces):
+                return p.admin1_iso
+            if p.type == "country" and p.id == p.country.lower():
+                return p.country
         return None
 
     def __len__(self) -> int:
@@ -120,7 +144,9 @@ def _check(record: dict, where: str) -> None:
         raise GazetteerError("names must be a list", source=where)
 
 
-def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version: str = "unknown") -> Gazetteer:
+def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version: str = "unknown", *,
+                   home: str = "", city_provinces: frozenset[str] = frozenset(),
+                   capitals: frozenset[str] = frozenset()) -> Gazetteer:
     """Read a gazetteer JSONL file, check every entry, and index its names.
 
     Raises ``GazetteerError`` naming the file and line of the first bad entry.
@@ -179,4 +205,20 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
         + (rf"|(?i:(?:{words})\b)" if words else "") + ")"
     )
     return Gazetteer(places, index, phrase_index, first_keys, min(max_tokens, 6), population, version,
-                     not_places, phrase_first, start_pattern)
+                     not_places, phrase_first, start_pattern, home, frozenset(city_provinces),
+                     frozenset(cached_key(c) for c in capitals))
+
+
+_BY_PROFILE: dict[tuple[str, str], Gazetteer] = {}
+
+
+def gazetteer_for(profile: Profile) -> Gazetteer:
+    """The profile's gazetteer, read, checked and indexed once per process."""
+    key = (str(profile.folder), profile.version)
+    gaz = _BY_PROFILE.get(key)
+    if gaz is None:
+        m = profile.manifest
+        gaz = _BY_PROFILE[key] = load_gazetteer(
+            profile.gazetteer_path, profile.not_places, version=profile.version, home=profile.country,
+            city_provinces=frozenset(m.city_provinces), capitals=frozenset(m.capitals))
+    return gaz

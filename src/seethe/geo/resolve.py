@@ -19,32 +19,63 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seethe.extract.normalize import Document
-from seethe.geo.gazetteer import TYPE_RANK, Gazetteer, cached_key
+from seethe.geo._hierarchy import bare_name_preference, contains, specificity
+from seethe.geo.gazetteer import Gazetteer, cached_key, gazetteer_for
 from seethe.models import Place, PlaceMention
+from seethe.profile import Lexicon, Profile
+from seethe.text import Document
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_BREAK = re.compile(r"[.,;:!?\"()\[\]\n]")
-_CONNECTOR = re.compile(
-    r"^\s*(?:,|, in|in|of|,? ?near|,? ?outside|'s|s'|, part of|, which is in|"
-    r",\s+(?:the|a)\s+(?:\w+\s+){0,2}(?:capital|city|town|county|district|port|seat|village)\s+(?:of|in|on)|"
-    r"\s*\(|\s*,\s*in)?\s*(?:the\s+)?$",
-    re.I,
-)
-_METONYMY_NEXT = re.compile(
-    r"^\s*(?:has|have|had|is|was|will|would|wants|want|said|says|say|announced|claims|claimed|denied|"
-    r"insists|appears|seems|continues|keeps|must|may|might|officials|regime|leadership|authorities|"
-    r"government|launched|fired|tested|'s (?:regime|leadership|government|nuclear|missile|diplomat))\b",
-    re.I,
-)
-# "a source from Ryanggang Province": where the source lives is where the news is from.
-_SOURCE_FROM = re.compile(r"\b(?:sources?|residents?|informants?|natives?|defectors?|contacts?|reporters?|correspondents?|woman|man|family|couple|mother|father|teenager|boy|girl|farmer|soldier)\s+(?:\w+\s+)?from\s+(?:the\s+)?$", re.I)
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|near|from|to|into|outside|inside|around|of)\s+(?:the\s+)?$", re.I)
-_DESTINATION = re.compile(r"\b(?:to|into|towards?|for)\s+(?:the\s+)?$", re.I)
-_DETENTION = re.compile(r"(?i)camp|kyohwaso|kwanliso|prison|detention|holding cent|jipkyulso|jongori|kyohwa")
-_CAPITALS = {"pyongyang", "seoul", "beijing", "washington", "moscow", "tokyo"}
-_NOT_LOCATIVE = re.compile(r"\b(?:from|to|into|with|via|towards?|against|than)\s+(?:the\s+)?$", re.I)
 _HANGUL_PARTICLES = ("에서는", "에서", "으로", "에는", "에도", "의", "에", "은", "는", "이", "가", "을", "를", "로", "과", "와")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceGrammar:
+    """How a language writes place names in context, compiled from its lexicon."""
+
+    connector: re.Pattern[str]  # between the links of a chain: "A in B", "A, B province"
+    metonymy_next: re.Pattern[str]  # after a capital standing for its government: "Pyongyang has"
+    source_from: re.Pattern[str]  # "a source from X": where the news is from
+    preposition_before: re.Pattern[str]
+    destination_before: re.Pattern[str]  # "to X": a destination, not a scene
+    not_locative_before: re.Pattern[str]  # "from X", "with X": origin, partner, comparison
+    origin_before: re.Pattern[str]  # "mobilized from ...": where people came from
+    detention: re.Pattern[str]  # names of camps and prisons: where a sentence is served
+    negating_prefix: re.Pattern[str]  # "anti-Pyongyang": no place
+    suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
+    prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
+
+    @classmethod
+    def from_lexicon(cls, lex: Lexicon) -> "PlaceGrammar":
+        p = {name: re.compile(pattern) for name, pattern in lex.patterns.items()}
+        return cls(
+            connector=p["place_connector"], metonymy_next=p["metonymy_next"], source_from=p["source_from"],
+            preposition_before=p["preposition_before"], destination_before=p["destination_before"],
+            not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
+            detention=p["detention_name"], negating_prefix=p["negating_prefix"],
+            suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
+            prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Resolver:
+    """A gazetteer and the language's place grammar: everything ``find_places`` needs."""
+
+    gazetteer: Gazetteer
+    grammar: PlaceGrammar
+
+
+_RESOLVERS: dict[tuple[str, str], Resolver] = {}
+
+
+def resolver_for(profile: Profile) -> Resolver:
+    """The profile's resolver, built once per process."""
+    key = (str(profile.folder), profile.version)
+    res = _RESOLVERS.get(key)
+    if res is None:
+        res = _RESOLVERS[key] = Resolver(gazetteer_for(profile), PlaceGrammar.from_lexicon(profile.lexicon))
+    return res
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,65 +175,34 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     return out
 
 
-def _contains(outer: Place, inner: Place) -> bool:
-    if outer.id == inner.id:
-        return False
-    if outer.type in ("country", "region") and outer.admin1_iso is None:
-        return inner.country == outer.country and inner.type not in ("country", "region")
-    if outer.type == "province":
-        return inner.admin1_iso == outer.admin1_iso and inner.type != "province"
-    if outer.type in ("county", "city", "district"):
-        return inner.admin1_iso == outer.admin1_iso and inner.admin2 is not None and (
-            cached_key(inner.admin2) in (cached_key(outer.name), cached_key(outer.admin2 or ""))
-        ) and TYPE_RANK.get(inner.type, 9) >= TYPE_RANK.get(outer.type, 9) or (
-            inner.type in ("site", "town") and inner.admin1_iso == outer.admin1_iso and inner.admin2 is not None
-            and cached_key(outer.name) in cached_key(inner.admin2)
-        )
-    return False
-
-
-_SUFFIX_TYPES = (
-    (re.compile(r"(?:province|-do|\bdo)$|도$"), "province"),
-    (re.compile(r"(?:county|-gun|-kun)$|군$"), "county"),
-    (re.compile(r"(?:city|-si|-shi)$|시$"), "city"),
-    (re.compile(r"(?:district|-guyok|-kuyok)$"), "district"),
-)
-_PREFIX_TYPES = (
-    (re.compile(r"\b(?:city|town) of\s+$"), "city"),
-    (re.compile(r"\bcounty of\s+$"), "county"),
-    (re.compile(r"\bprovince of\s+$"), "province"),
-)
-
-
-def _suffix_type(mention: str) -> str | None:
+def _suffix_type(mention: str, grammar: PlaceGrammar) -> str | None:
     low = mention.lower()
-    for pattern, kind in _SUFFIX_TYPES:
+    for pattern, kind in grammar.suffix_types:
         if pattern.search(low):
             return kind
     return None
 
 
-def _prefix_type(text: str, start: int) -> str | None:
+def _prefix_type(text: str, start: int, grammar: PlaceGrammar) -> str | None:
     before = text[max(0, start - 24):start].lower()
-    if " of" not in before:
-        return None
-    for pattern, kind in _PREFIX_TYPES:
+    for pattern, kind in grammar.prefix_types:
         if pattern.search(before):
             return kind
     return None
 
 
-def _choose(c: _Candidate, text: str, provinces: list[str], outer: Place | None, gaz: Gazetteer) -> Place:
-    wanted = _suffix_type(c.text) or _prefix_type(text, c.start)
+def _choose(c: _Candidate, text: str, provinces: list[str], outer: Place | None, resolver: Resolver) -> Place:
+    gaz = resolver.gazetteer
+    wanted = _suffix_type(c.text, resolver.grammar) or _prefix_type(text, c.start, resolver.grammar)
 
     def score(p: Place) -> tuple:
         return (
-            0 if outer is not None and _contains(outer, p) else 1,
-            0 if wanted and (p.type == wanted or (wanted == "city" and p.type == "province" and p.admin1_iso in ("KP-01", "KP-13", "KP-14"))) else 1,
+            0 if outer is not None and contains(outer, p) else 1,
+            0 if wanted and (p.type == wanted or (wanted == "city" and p.type == "province" and p.admin1_iso in gaz.city_provinces)) else 1,
             0 if wanted is None and p.type != "province" else 1,
             provinces.index(p.admin1_iso) if p.admin1_iso in provinces else len(provinces) + 1,
-            0 if p.country == "KP" else 1,
-            TYPE_RANK.get(p.type, 9),
+            0 if p.country == gaz.home else 1,
+            bare_name_preference(p),
             -gaz.population.get(p.id, 0),
             p.id,
         )
@@ -210,8 +210,9 @@ def _choose(c: _Candidate, text: str, provinces: list[str], outer: Place | None,
     return min(c.places, key=score)
 
 
-def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
+def find_places(doc: Document, resolver: Resolver) -> list[PlaceMention]:
     """Every place the report names, resolved in context, in text order."""
+    gaz, grammar = resolver.gazetteer, resolver.grammar
     text = doc.text
     cands = _scan(doc, gaz)
     # Provinces named in each paragraph, nearest first, to break ties between same-named places.
@@ -231,7 +232,7 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
         # Gather a chain "A in B, C": later names are containers of earlier ones.
         chain = [c]
         j = i + 1
-        while j < len(cands) and cands[j].start - chain[-1].end <= 40 and _CONNECTOR.match(text[chain[-1].end:cands[j].start]):
+        while j < len(cands) and cands[j].start - chain[-1].end <= 40 and grammar.connector.match(text[chain[-1].end:cands[j].start]):
             chain.append(cands[j])
             j += 1
         # Resolve from the outside in.
@@ -239,7 +240,7 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
         resolved: list[Place] = []
         outer: Place | None = None
         for link in reversed(chain):
-            place = _choose(link, text, provinces, outer, gaz)
+            place = _choose(link, text, provinces, outer, resolver)
             resolved.append(place)
             outer = place
         resolved.reverse()
@@ -247,44 +248,29 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
         # "회령시 남문동"): a link with a candidate inside a neighbour takes it.
         for k, link in enumerate(chain):
             for nb in (k - 1, k + 1):
-                if 0 <= nb < len(chain) and not _contains(resolved[nb], resolved[k]) \
-                        and not _contains(resolved[k], resolved[nb]):
-                    inside = [p for p in link.places if _contains(resolved[nb], p)]
+                if 0 <= nb < len(chain) and not contains(resolved[nb], resolved[k]) \
+                        and not contains(resolved[k], resolved[nb]):
+                    inside = [p for p in link.places if contains(resolved[nb], p)]
                     if inside:
                         resolved[k] = _choose(_Candidate(link.start, link.end, tuple(inside), link.text), text,
-                                              provinces, resolved[nb], gaz)
+                                              provinces, resolved[nb], resolver)
         # Split the chain where a link does not sit inside the next one.
         groups: list[tuple[int, int]] = []
         g_start = 0
         for k in range(1, len(chain)):
-            if not _contains(resolved[k], resolved[k - 1]) and not _contains(resolved[k - 1], resolved[k]):
+            if not contains(resolved[k], resolved[k - 1]) and not contains(resolved[k - 1], resolved[k]):
                 groups.append((g_start, k))
                 g_start = k
         groups.append((g_start, len(chain)))
         for a, b in groups:
             links = chain[a:b]
             places = resolved[a:b]
-            best = min(range(len(places)), key=lambda k: (_specificity(places[k]), k))
+            best = min(range(len(places)), key=lambda k: (specificity(places[k]), k))
             place = places[best]
             start, end = links[0].start, links[-1].end
-            score = 1.0
-            before = text[max(0, start - 16):start]
-            after = text[end:end + 40]
-            if text[max(0, start - 5):start].lower().endswith(("anti-", "pro-")):
-                score = 0.0  # "anti-Pyongyang leaflets" name no place
-            elif text[links[best].start:links[best].end].lower() in _CAPITALS and len(links) == 1 \
-                    and _METONYMY_NEXT.match(after) and not _PREPOSITION_BEFORE.search(before):
-                score = 0.2  # "Pyongyang has ..." is the regime
-            elif place.country != "KP" and _NOT_LOCATIVE.search(before) and not _SOURCE_FROM.search(text[max(0, start - 40):start]):
-                score = 0.3  # an origin or destination abroad ("smuggled from China", "fled to Russia")
-            elif place.type in ("country", "region") and re.search(r"\bfrom\s+$", before, re.I):
-                score = 0.45  # "mobilized from all over the country": where people came from
-            elif place.country == "KP" and _DESTINATION.search(before) and not _DETENTION.search(place.name):
-                # A destination at home ("trains to Pyongyang") is not where something
-                # happened; a camp one is sent to is where the sentence is served.
-                score = 0.45
+            score = _scene_score(text, start, end, links[best], place, len(links), resolver)
             mentions.append(PlaceMention(start, end, text[start:end], place, score))
-            if place.admin1_iso and place.country == "KP" and score >= 0.5:
+            if place.admin1_iso and place.country == gaz.home and score >= 0.5:
                 if place.admin1_iso in seen_provinces:
                     seen_provinces.remove(place.admin1_iso)
                 seen_provinces.insert(0, place.admin1_iso)
@@ -292,9 +278,27 @@ def find_places(doc: Document, gaz: Gazetteer) -> list[PlaceMention]:
     return mentions
 
 
-def _specificity(p: Place) -> int:
-    return {"site": 0, "town": 1, "district": 2, "city": 3, "county": 4, "feature": 5,
-            "province": 6, "region": 7, "country": 8}.get(p.type, 9)
+def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place, links: int,
+                 resolver: Resolver) -> float:
+    """How surely a mention is the scene of what its sentence tells (below 0.5: not a scene)."""
+    gaz, g = resolver.gazetteer, resolver.grammar
+    before = text[max(0, start - 16):start]
+    after = text[end:end + 40]
+    if g.negating_prefix.search(text[max(0, start - 5):start]):
+        return 0.0  # "anti-Pyongyang leaflets" name no place
+    if cached_key(text[head.start:head.end]) in gaz.capitals and links == 1 \
+            and g.metonymy_next.match(after) and not g.preposition_before.search(before):
+        return 0.2  # "Pyongyang has ..." is the regime
+    if place.country != gaz.home and g.not_locative_before.search(before) \
+            and not g.source_from.search(text[max(0, start - 40):start]):
+        return 0.3  # an origin or destination abroad ("smuggled from China", "fled to Russia")
+    if place.type in ("country", "region") and g.origin_before.search(before):
+        return 0.45  # "mobilized from all over the country": where people came from
+    if place.country == gaz.home and g.destination_before.search(before) and not g.detention.search(place.name):
+        # A destination at home ("trains to Pyongyang") is not where something
+        # happened; a camp one is sent to is where the sentence is served.
+        return 0.45
+    return 1.0
 
 
 def _paragraph_index(doc: Document, offset: int) -> int:

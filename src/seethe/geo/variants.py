@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from seethe.extract.normalize import fold
+from seethe.text import fold
 
 _NON_LETTERS = re.compile(r"[^a-z0-9\uac00-\ud7a3]+")  # digits stay: Camp 14 is not Camp 16
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -99,8 +99,8 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
     if best is not None and best.encoding and best.chaos < 0.2:
         return str(best), best.encoding
     raise ReportError(
-        f"not valid UTF-8 (bad byte at offset {utf8_error.start}) and no encoding could be detected; "
-        "pass --encoding", source=source,
+        f"not valid UTF-8 (bad byte at offset {utf8_error.start}) and no encoding could be detected",
+        source=source, code="report.encoding",
     )
 
 
@@ -217,7 +217,7 @@ def read_report(
     text, used = _decode(raw, source, encoding)
     notes: tuple[str, ...] = ()
     if encoding is None and used not in ("utf-8", "utf-16"):
-        notes = (f"not UTF-8; decoded as {used} (detected); pass --encoding if that is wrong",)
+        notes = (f"not UTF-8; decoded as {used} (detected)",)
     if _control_ratio(text) > 0.05:
         raise ReportError("binary file (control characters), not a text report", source=source)
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import socket
+from pathlib import Path
+from typing import Callable, Iterator
 from urllib.parse import urljoin, urlparse
 
 from seethe.errors import ReportError
@@ -41,8 +43,8 @@ def _check_host(url: str, allow_private: bool) -> None:
         address = ipaddress.ip_address(info[4][0])
         if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
                 or address.is_multicast or address.is_unspecified:
-            raise ReportError(f"refusing to fetch from a private or local address ({address}); "
-                              "pass --allow-private to allow it", source=url)
+            raise ReportError(f"refusing to fetch from a private or local address ({address})", source=url,
+                              code="report.private_address")
 
 
 def fetch(url: str, *, client=None, allow_private: bool = False, timeout: float = 20.0,
@@ -102,29 +104,65 @@ def article_report(body: bytes, url: str, *, published: dt.date | None = None, o
                   url=url, title=meta.title if meta else None, media_type="text/plain", raw=body)
 
 
-def feed_reports(body: bytes, source: str, *, outlet: str | None = None) -> list[Report]:
-    """One report per feed entry, from the entry's content (or summary) in HTML."""
+MAX_FEED_BYTES = MAX_BYTES
+
+
+def read_feed_file(path: str, max_bytes: int = MAX_FEED_BYTES) -> bytes:
+    """A local feed file's bytes, refused over the size limit like a page."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ReportError(f"too large ({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)",
+                              source=path, code="report.too_large")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise ReportError("no such file", source=path, code="report.missing") from None
+    except OSError as exc:
+        raise ReportError(f"cannot read: {exc.strerror}", source=path, code="report.unreadable") from None
+
+
+def _entry_date(entry) -> dt.date | None:
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not when:
+        return None
+    try:
+        return dt.date(when.tm_year, when.tm_mon, when.tm_mday)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def feed_reports(body: bytes, source: str, *, outlet: str | None = None,
+                 on_error: Callable[[str], None] | None = None) -> Iterator[Report]:
+    """One report per feed entry, from the entry's content (or summary) in HTML.
+
+    An entry that cannot be made into a report is passed to ``on_error`` as one
+    line and skipped; the other entries still come.
+    """
     import feedparser
 
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
-        raise ReportError(f"not a readable feed ({parsed.bozo_exception.__class__.__name__})", source=source)
+        raise ReportError(f"not a readable feed ({parsed.bozo_exception.__class__.__name__})", source=source,
+                          code="report.feed")
     feed_title = parsed.feed.get("title")
-    out = []
-    for entry in parsed.entries:
-        content = ""
-        if entry.get("content"):
-            content = entry.content[0].get("value", "")
-        content = content or entry.get("summary", "")
-        if not content.strip():
-            continue
-        title = entry.get("title", "")
-        html = f"<h1>{title}</h1>\n{content}" if title else content
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
-        out.append(Report(
-            text=html, source=entry.get("link") or f"{source}#{len(out)}",
-            published=dt.date(when.tm_year, when.tm_mon, when.tm_mday) if when else None,
-            outlet=outlet or feed_title, url=entry.get("link"), title=title or None,
-            media_type="text/html", raw=html.encode("utf-8"),
-        ))
-    return out
+    for n, entry in enumerate(parsed.entries):
+        where = f"{source}#{n}"
+        try:
+            content = ""
+            if entry.get("content"):
+                content = entry.content[0].get("value", "")
+            content = content or entry.get("summary", "")
+            if not content.strip():
+                continue
+            title = entry.get("title", "")
+            html = f"<h1>{title}</h1>\n{content}" if title else content
+            yield Report(
+                text=html, source=entry.get("link") or where, published=_entry_date(entry),
+                outlet=outlet or feed_title, url=entry.get("link"), title=title or None,
+                media_type="text/html", raw=html.encode("utf-8"),
+            )
+        except Exception as exc:  # noqa: BLE001 - one malformed entry must not cost the feed
+            if on_error is None:
+                raise
+            on_error(f"{where}: entry skipped ({type(exc).__name__}: {exc})")

@@ -4,178 +4,227 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from seethe.errors import ProfileError
+from seethe.profile._jsonpos import line_of
+from seethe.profile._schema import (
+    PROFILE_ID, ActorsFile, ActorSpec, Category, CodebookFile, CueRuleSpec, HolidaySpec, HolidaysFile,
+    LexiconFile, Manifest, NotPlacesFile, OutletSpec, OutletsFile,
+)
 
 _PROFILES = Path(__file__).resolve().parent.parent / "profiles"
 _LEXICONS = Path(__file__).resolve().parent.parent / "lexicon"
-_REQUIRED_FILES = ("codebook", "cues", "holidays", "outlets", "gazetteer")
+_MAX_FILE_BYTES = 50 * 1024 * 1024
+
+M = TypeVar("M", bound=BaseModel)
+
+# The names the rest of Seethe uses for a profile's records.
+Holiday = HolidaySpec
+Outlet = OutletSpec
+Actor = ActorSpec
+Lexicon = LexiconFile
+CueRule = CueRuleSpec
 
 
 @dataclass(frozen=True, slots=True)
 class Codebook:
     version: str
-    categories: dict[str, dict[str, Any]]
+    categories: dict[str, Category]
     out_of_scope: tuple[str, ...] = ()
 
     def label(self, code: str) -> str:
-        return self.categories.get(code, {}).get("label", code)
+        cat = self.categories.get(code)
+        return cat.label if cat else code
+
+    def families(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(code.split(".")[0] for code in self.categories))
 
 
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    id: str
-    month: int
-    day: int
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Outlet:
-    name: str
-    aliases: tuple[str, ...]
-    relay: bool = False
-
-
-def profile_dir(name_or_path: str | Path) -> Path:
-    """The folder of a bundled profile by id (``kp``) or of a profile at a path."""
-    p = Path(name_or_path)
-    if p.is_dir():
-        return p
-    candidate = _PROFILES / str(name_or_path)
-    if candidate.is_dir():
-        return candidate
-    known = ", ".join(sorted(d.name for d in _PROFILES.iterdir() if (d / "profile.json").exists()))
-    raise ProfileError(f"no such profile (bundled: {known})", source=str(name_or_path))
-
-
-def _read_json(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            raise ProfileError(f"too large (over {_MAX_FILE_BYTES // 2**20} MiB)", source=str(path), code="profile.file")
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError("missing: the manifest names this file but it does not exist", source=str(path),
+                           code="profile.file") from None
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"not UTF-8 (byte {exc.start})", source=str(path), code="profile.file") from None
     except OSError as exc:
-        raise ProfileError(f"cannot read: {exc.strerror}", source=str(path)) from exc
+        raise ProfileError(f"cannot read: {exc.strerror}", source=str(path), code="profile.file") from None
+
+
+def _schema_message(err: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{where}: {msg}" if where else msg
+
+
+def _load_json(model: type[M], path: Path) -> M:
+    """Read one JSON data file and check it against its schema; errors name file:line."""
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ProfileError(f"not valid JSON at line {exc.lineno}: {exc.msg}", source=str(path)) from exc
+        raise ProfileError(f"not valid JSON: {exc.msg}", source=f"{path}:{exc.lineno}", code="profile.json") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ProfileError(_schema_message(err), source=f"{path}:{line_of(text, err['loc'])}",
+                           code="profile.schema") from None
+
+
+def _load_jsonl(model: type[M], path: Path) -> list[tuple[int, M]]:
+    """Read a JSON Lines data file: (line number, record) for every non-blank line."""
+    out = []
+    for n, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ProfileError(f"not valid JSON: {exc.msg}", source=where, code="profile.json") from None
+        try:
+            out.append((n, model.model_validate(data)))
+        except ValidationError as exc:
+            raise ProfileError(_schema_message(exc.errors()[0]), source=where, code="profile.schema") from None
+    return out
 
 
 def _require(cond: bool, message: str, source: Path | str) -> None:
     if not cond:
-        raise ProfileError(message, source=str(source))
+        raise ProfileError(message, source=str(source), code="profile.schema")
+
+
+def profile_dir(name_or_path: str | Path) -> Path:
+    """The folder of a bundled profile by id (``kp``) or of a profile folder at a path.
+
+    A bundled id is a short name, never a path, so it cannot reach outside the
+    bundled folder; a path must be a folder holding a ``profile.json``.
+    """
+    given = str(name_or_path)
+    if len(given) > 4096 or "\x00" in given:
+        raise ProfileError("not a profile name or folder", source=given[:80] + ("…" if len(given) > 80 else ""),
+                           code="profile.name")
+    import re
+
+    if re.fullmatch(PROFILE_ID, given):
+        candidate = _PROFILES / given
+        if (candidate / "profile.json").is_file():
+            return candidate
+    try:
+        p = Path(given).expanduser()
+        if p.is_dir():
+            if (p / "profile.json").is_file():
+                return p
+            raise ProfileError("not a profile folder (it has no profile.json)", source=given, code="profile.name")
+    except OSError:
+        pass  # a name too long for the file system is no folder
+    known = ", ".join(sorted(d.name for d in _PROFILES.iterdir() if (d / "profile.json").exists()))
+    raise ProfileError(f"no such profile (bundled: {known})", source=given, code="profile.name")
 
 
 class Profile:
-    """One country profile.  Cheap to build; parts load on first use."""
+    """One country profile: its data files, each read and schema-checked on first use.
+
+    A profile loads and checks data only; the stages compile what they use
+    from it (the cue automaton in ``extract``, the gazetteer index in ``geo``).
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        manifest_path = folder / "profile.json"
-        manifest = _read_json(manifest_path)
-        _require(isinstance(manifest, dict), "manifest must be an object", manifest_path)
-        for key in ("id", "country", "version", "files"):
-            _require(key in manifest, f"manifest lacks {key!r}", manifest_path)
-        for key in _REQUIRED_FILES:
-            _require(key in manifest["files"], f"manifest names no {key!r} file", manifest_path)
-        self.id: str = manifest["id"]
-        self.country: str = manifest["country"]
-        self.version: str = manifest["version"]
-        self.language: str = manifest.get("language", "en")
-        self._files: dict[str, str] = manifest["files"]
+        self.manifest = _load_json(Manifest, folder / "profile.json")
+        self.id = self.manifest.id
+        self.country = self.manifest.country
+        self.version = self.manifest.version
+        self.language = self.manifest.language
 
     def path(self, part: str) -> Path:
-        return self.folder / self._files[part]
+        name = getattr(self.manifest.files, part, None)
+        if name is None:
+            raise ProfileError(f"the manifest names no {part!r} file", source=str(self.folder / "profile.json"),
+                               code="profile.schema")
+        return self.folder / name
+
+    def has(self, part: str) -> bool:
+        return getattr(self.manifest.files, part, None) is not None
 
     @cached_property
     def codebook(self) -> Codebook:
-        path = self.path("codebook")
-        data = _read_json(path)
-        cats = data.get("categories") if isinstance(data, dict) else None
-        _require(isinstance(cats, dict) and cats, "codebook has no categories", path)
-        for code, info in cats.items():
-            _require(code.count(".") == 1, f"category {code!r} is not family.type", path)
-            _require(isinstance(info, dict) and "label" in info, f"category {code!r} lacks a label", path)
-        return Codebook(str(data.get("version", "1")), cats, tuple(data.get("out_of_scope_countries", [])))
+        data = _load_json(CodebookFile, self.path("codebook"))
+        return Codebook(data.version, dict(data.categories), data.out_of_scope_countries)
 
     @cached_property
-    def cue_rules(self) -> list[dict[str, Any]]:
+    def cue_rules(self) -> tuple[CueRuleSpec, ...]:
         path = self.path("cues")
+        categories = self.codebook.categories
+        seen: set[str] = set()
         rules = []
-        seen = set()
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
+        for n, rule in _load_jsonl(CueRuleSpec, path):
             where = f"{path}:{n}"
-            try:
-                rule = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ProfileError(f"not JSON ({exc.msg})", source=where) from exc
-            _require(isinstance(rule, dict) and "id" in rule and "category" in rule, "rule needs id and category", where)
-            _require(rule["id"] not in seen, f"duplicate rule id {rule['id']!r}", where)
-            _require(rule["category"] in self.codebook.categories, f"unknown category {rule['category']!r}", where)
-            _require(("any" in rule) != ("all" in rule), "rule needs exactly one of 'any' or 'all'", where)
-            if "all" in rule:
-                _require(isinstance(rule["all"], list) and len(rule["all"]) >= 2 and all(isinstance(s, list) and s for s in rule["all"]),
-                         "'all' must be a list of at least two non-empty term lists", where)
-            else:
-                _require(isinstance(rule["any"], list) and rule["any"], "'any' must be a non-empty term list", where)
-            for other in rule.get("supersedes", []) + ([rule["move_to"]] if "move_to" in rule else []):
-                _require(other in self.codebook.categories, f"unknown category {other!r}", where)
-            seen.add(rule["id"])
+            _require(rule.id not in seen, f"duplicate rule id {rule.id!r}", where)
+            for code in (rule.category, *rule.supersedes, *([rule.move_to] if rule.move_to else [])):
+                _require(code in categories, f"unknown category {code!r}", where)
+            seen.add(rule.id)
             rules.append(rule)
         _require(bool(rules), "no cue rules", path)
-        return rules
+        return tuple(rules)
 
     @cached_property
-    def holidays(self) -> list[Holiday]:
-        path = self.path("holidays")
-        data = _read_json(path)
-        out = []
-        for h in data.get("holidays", []):
-            _require({"id", "month", "day", "names"} <= set(h), "holiday needs id, month, day, names", path)
-            _require(1 <= int(h["month"]) <= 12 and 1 <= int(h["day"]) <= 31, f"bad date for holiday {h['id']!r}", path)
-            out.append(Holiday(h["id"], int(h["month"]), int(h["day"]), tuple(h["names"])))
-        return out
+    def holidays(self) -> tuple[HolidaySpec, ...]:
+        return _load_json(HolidaysFile, self.path("holidays")).holidays
 
     @cached_property
-    def outlets(self) -> list[Outlet]:
-        path = self.path("outlets")
-        data = _read_json(path)
-        out = []
-        for o in data.get("outlets", []):
-            _require("name" in o and isinstance(o.get("aliases"), list), "outlet needs name and aliases", path)
-            out.append(Outlet(o["name"], tuple(o["aliases"]), bool(o.get("relay", False))))
-        return out
+    def outlets(self) -> tuple[OutletSpec, ...]:
+        return _load_json(OutletsFile, self.path("outlets")).outlets
+
+    @cached_property
+    def actors(self) -> tuple[ActorSpec, ...]:
+        return _load_json(ActorsFile, self.path("actors")).actors
 
     @cached_property
     def not_places(self) -> frozenset[str]:
-        if "not_places" not in self._files:
+        if not self.has("not_places"):
             return frozenset()
-        data = _read_json(self.path("not_places"))
-        return frozenset(n.casefold() for n in data.get("names", []))
+        return frozenset(n.casefold() for n in _load_json(NotPlacesFile, self.path("not_places")).names)
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.path("gazetteer")
 
     @cached_property
-    def lexicon(self) -> dict[str, Any]:
-        path = _LEXICONS / f"{self.language}.json"
-        data = _read_json(path)
-        for key in ("irregular", "stopwords", "negation", "hypothetical"):
-            _require(key in data, f"lexicon lacks {key!r}", path)
-        return data
+    def lexicon(self) -> LexiconFile:
+        return load_lexicon(self.language)
 
-    @cached_property
-    def gazetteer(self):
-        from seethe.geo.gazetteer import load_gazetteer
-
-        return load_gazetteer(self.path("gazetteer"), self.not_places, version=self.version)
-
-    @cached_property
-    def cues(self):
-        from seethe.extract.cues import compile_cues
-
-        return compile_cues(self.cue_rules, self.lexicon)
+    def outlet_named(self, name: str | None) -> OutletSpec | None:
+        """The outlet a name or alias means, compared without case."""
+        if not name:
+            return None
+        low = name.strip().lower()
+        for o in self.outlets:
+            if low == o.name.lower() or low in (a.lower() for a in o.aliases):
+                return o
+        return None
 
     def versions(self) -> dict[str, str]:
         """What an extraction run depends on, for traceability."""
         return {"profile": f"{self.id}@{self.version}", "codebook": self.codebook.version}
+
+
+_LEXICON_CACHE: dict[str, LexiconFile] = {}
+
+
+def load_lexicon(language: str) -> LexiconFile:
+    """The language lexicon (``seethe/lexicon/<language>.json``), checked against its schema."""
+    lex = _LEXICON_CACHE.get(language)
+    if lex is None:
+        lex = _LEXICON_CACHE[language] = _load_json(LexiconFile, _LEXICONS / f"{language}.json")
+    return lex
 
 
 _CACHE: dict[Path, Profile] = {}

@@ -6,6 +6,9 @@ says which incidents to read back.
 
 from seethe.store._migrations import LATEST as SCHEMA_VERSION
 from seethe.store._migrations import migrate
-from seethe.store._store import DEFAULT_DB, IncidentFilter, Store, content_hash, database_url
+from seethe.store._store import (
+    DEFAULT_DB, IncidentFilter, Store, StoredReport, WriteResult, clean_text, content_hash, database_url, display_url,
+)
 
-__all__ = ["DEFAULT_DB", "IncidentFilter", "SCHEMA_VERSION", "Store", "content_hash", "database_url", "migrate"]
+__all__ = ["DEFAULT_DB", "IncidentFilter", "SCHEMA_VERSION", "Store", "StoredReport", "WriteResult", "clean_text",
+           "content_hash", "database_url", "display_url", "migrate"]

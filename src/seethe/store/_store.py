@@ -5,22 +5,27 @@ import hashlib
 import json
 import os
 import re
-from collections import Counter
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 
-from sqlalchemy import and_, create_engine, event, func, or_, select, update
+from sqlalchemy import Integer, and_, column, create_engine, event, exists, func, or_, select, text, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.sql import ColumnElement
 
+from seethe._version import __version__
 from seethe.errors import StoreError
-from seethe.models import Incident, Report
-from seethe.store._migrations import LATEST, migrate
+from seethe.models import Incident, Location, Report, ReportRef, TimeSpan
+from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
 
 DEFAULT_DB = "seethe.db"
 _WS = re.compile(r"\s+")
+_SEARCH_WORD = re.compile(r"\w+")
+_MAX_SEARCH_WORDS = 32
+_MAX_WORD = 64
 
 
 def content_hash(plain_text: str) -> str:
@@ -29,34 +34,83 @@ def content_hash(plain_text: str) -> str:
 
 
 def database_url(url: str | os.PathLike | None) -> str:
-    """A SQLAlchemy URL from what a user gives: a path, ``sqlite:///…``, ``postgresql://…``, or nothing."""
+    """A SQLAlchemy URL from what a user gives: a path, ``sqlite:///…``, ``postgresql://…``, or nothing.
+
+    Only SQLite and PostgreSQL are supported; any other scheme is a ``StoreError``.
+    """
     url = str(url) if url is not None else os.environ.get("SEETHE_DB") or DEFAULT_DB
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if "\x00" in url:
+        raise StoreError("a database URL cannot hold a NUL character", code="store.url")
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if "://" in url:
+    if scheme in ("sqlite", "sqlite+pysqlite"):
         return url
+    if scheme:
+        raise StoreError(f"unsupported database {scheme!r}: give a SQLite path or URL, or a postgresql:// URL",
+                         source=display_url(url), code="store.url")
     return f"sqlite:///{Path(url).expanduser()}"
 
 
-def _display(url: str) -> str:
-    """The URL as a person wrote it, password hidden."""
+def display_url(url: str) -> str:
+    """The URL as a person wrote it, any password hidden (also with an empty user name)."""
     url = url.replace("postgresql+psycopg://", "postgresql://")
-    return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
+    return re.sub(r"://([^:/@]*):[^@/]*@", r"://\1:***@", url)
 
 
 @dataclass(frozen=True, slots=True)
 class IncidentFilter:
-    """What ``Store.incidents`` selects; every field optional."""
+    """What ``Store.incidents`` selects; every field optional.
+
+    The service layer turns what a person types into these values (a province
+    name into its ISO code, an outlet alias into its canonical name, a place
+    name into gazetteer ids); the store compares them exactly.
+    """
 
     category: str | None = None  # a code (control.market) or a family (control)
     province: str | None = None  # ISO 3166-2 code, or a country code for incidents abroad
-    place: str | None = None  # part of the place name or the words the report used
+    place_ids: tuple[str, ...] = ()  # gazetteer ids (a place and the places inside it)
+    place: str | None = None  # words of a place name or mention, when no gazetteer id is known
     since: dt.date | None = None
     until: dt.date | None = None
-    outlet: str | None = None  # the outlet credited or the report's own
-    text: str | None = None  # words in the evidence or summary
+    outlets: tuple[str, ...] = ()  # canonical outlet names: credited, or the report's own
+    text: str | None = None  # words in the evidence or summary (word prefixes, all of them)
     min_confidence: float = 0.0
+    report_id: int | None = None
+    ids: tuple[int, ...] = ()
+    after: tuple[dt.date, int] | None = None  # keyset cursor: rows after (time_start, id) in list order
     limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """A report as stored: the record, its plain text and identity."""
+
+    id: int
+    report: Report
+    plain_text: str
+    content_hash: str
+    ingested_at: dt.datetime
+    run_id: int | None
+
+
+@dataclass
+class WriteResult:
+    """What happened to each report of a batch written with ``add_reports``."""
+
+    ids: list[int | None] = field(default_factory=list)
+    status: list[Literal["new", "new_version", "duplicate"]] = field(default_factory=list)
+
+
+def clean_text(value: str | None) -> str | None:
+    """A string both databases accept: PostgreSQL refuses NUL characters in text.
+
+    The original bytes are kept unchanged in ``reports.raw``; only the
+    searchable copies lose their NULs (as U+FFFD, so offsets do not move).
+    """
+    if value is None or "\x00" not in value:
+        return value
+    return value.replace("\x00", "\ufffd")
 
 
 class Store:
@@ -64,9 +118,12 @@ class Store:
 
     Constructing a ``Store`` does nothing; ``open()`` connects and migrates.
     SQLite (a file; the default ``seethe.db`` or ``SEETHE_DB``) and PostgreSQL
-    (``postgresql://user@host:port/name``) behave the same.  Every report and
-    its incidents are written in one transaction; a report already stored
-    (same normalized text, or same URL) is skipped.
+    (``postgresql://user@host:port/name``) behave the same and accept the same
+    values.  Every report and its incidents are written in one transaction; a
+    report whose normalized text is already stored is a duplicate and skipped;
+    a report at a stored URL with a different text is a new version and kept.
+    Listings stream: rows come from the database as the caller iterates.
+    Counting happens in SQL.
     """
 
     def __init__(self, url: str | os.PathLike | None = None) -> None:
@@ -74,26 +131,36 @@ class Store:
         self._engine: Engine | None = None
         self.tables = build_metadata(LATEST).tables
 
+    @property
+    def display(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
     # -- connection -------------------------------------------------------
     def open(self) -> "Store":
         if self._engine is not None:
             return self
         try:
-            if self.url.startswith("sqlite"):
+            if self.is_postgres:
+                engine = create_engine(self.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            else:
                 path = self.url.split("sqlite:///", 1)[-1]
                 if path and path != ":memory:" and not path.startswith("file:"):
                     parent = Path(path).expanduser().resolve().parent
                     if not parent.is_dir():
-                        raise StoreError("the folder for the database does not exist", source=_display(self.url))
+                        raise StoreError("the folder for the database does not exist", source=self.display,
+                                         code="store.open")
                 engine = create_engine(self.url, connect_args={"timeout": 60})
                 _sqlite_pragmas(engine)
-            else:
-                engine = create_engine(self.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-            _with_retries(lambda: migrate(engine), sqlite=self.url.startswith("sqlite"))
+            _with_retries(lambda: migrate(engine), sqlite=not self.is_postgres)
         except StoreError:
             raise
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the database: {_reason(exc)}", source=_display(self.url)) from None
+        except (SQLAlchemyError, ValueError, OSError) as exc:
+            raise StoreError(f"cannot open the database: {_reason(exc)}", source=self.display,
+                             code="store.open") from None
         self._engine = engine
         return self
 
@@ -119,175 +186,240 @@ class Store:
         """A write transaction; database failures become ``StoreError``."""
         return _Transaction(self)
 
-    # -- writing ----------------------------------------------------------
+    def _read(self):
+        try:
+            return self.engine.connect()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
+
+    # -- runs -------------------------------------------------------------
     def start_run(self, versions: dict[str, str], kind: str = "ingest") -> int:
         """Record an extraction run (what rules and data made its incidents) and return its id."""
-        from seethe import __version__
-
         profile, _, profile_version = versions.get("profile", "unknown@unknown").partition("@")
         runs = self.tables["runs"]
         with self._write() as conn:
             return conn.execute(runs.insert().values(
-                started_at=dt.datetime.now(dt.timezone.utc), profile=profile, profile_version=profile_version,
-                codebook_version=versions.get("codebook", "?"), gazetteer_version=versions.get("gazetteer", profile_version),
-                pipeline=versions.get("pipeline", ""), seethe_version=__version__, kind=kind,
+                started_at=dt.datetime.now(dt.timezone.utc), profile=profile[:64], profile_version=profile_version[:64],
+                codebook_version=versions.get("codebook", "?")[:32],
+                gazetteer_version=versions.get("gazetteer", profile_version)[:64],
+                pipeline=versions.get("pipeline", ""), seethe_version=__version__[:32], kind=kind[:16],
             )).inserted_primary_key[0]
 
-    def has_report(self, digest: str, url: str | None = None) -> bool:
+    # -- writing ----------------------------------------------------------
+    def has_report(self, digest: str) -> bool:
         reports = self.tables["reports"]
-        cond = reports.c.content_hash == digest
-        if url:
-            cond = or_(cond, reports.c.url == url)
-        with self.engine.connect() as conn:
-            return conn.execute(select(reports.c.id).where(cond).limit(1)).first() is not None
+        with self._read() as conn:
+            return conn.execute(select(reports.c.id).where(reports.c.content_hash == digest).limit(1)).first() is not None
 
-    def add_report(self, report: Report, plain_text: str, incidents: list[Incident], run_id: int) -> int | None:
-        """Store a report and its incidents in one transaction.
-
-        Returns the report's id, or None when it was already stored (same
-        text or same URL) — also when another process stored it meanwhile.
-        """
-        digest = content_hash(plain_text)
-        reports = self.tables["reports"]
-        try:
-            with self._write() as conn:
-                if report.url and conn.execute(select(reports.c.id).where(reports.c.url == report.url)).first():
-                    return None
-                report_id = conn.execute(reports.insert().values(
-                    content_hash=digest, url=report.url, source=report.source, outlet=report.outlet,
-                    published=report.published, title=report.title, media_type=report.media_type,
-                    encoding=report.encoding, raw=report.raw or report.text.encode("utf-8"), content=report.text,
-                    plain_text=plain_text, ingested_at=dt.datetime.now(dt.timezone.utc), current_run_id=run_id,
-                )).inserted_primary_key[0]
-                if incidents:
-                    conn.execute(self.tables["incidents"].insert(), [_row(i, report_id, run_id) for i in incidents])
-                return report_id
-        except IntegrityError:
-            return None  # the same text is already there
-
-    def add_reports(self, batch: list[tuple[Report, str, list[Incident]]], run_id: int) -> list[int | None]:
+    def add_reports(self, batch: list[tuple[Report, str, list[Incident]]], run_id: int) -> WriteResult:
         """Store several reports in one transaction (each whole or not at all).
 
-        Returns each report's id, or None where it was already stored.  A
-        report already there is skipped with ``ON CONFLICT DO NOTHING``, so one
-        duplicate does not undo the rest of the batch.
+        A report is the same report when its normalized text is the same: such
+        a duplicate is skipped with ``ON CONFLICT DO NOTHING``, so one duplicate
+        does not undo the rest of the batch.  A report at a URL already stored
+        with another text is a new version of that page: stored, and said so.
         """
-        reports, incidents = self.tables["reports"], self.tables["incidents"]
+        reports = self.tables["reports"]
         insert = _dialect_insert(self.engine.dialect.name)
-        out: list[int | None] = []
+        result = WriteResult()
         now = dt.datetime.now(dt.timezone.utc)
-        try:
-            with self._write() as conn:
-                for report, plain_text, found in batch:
-                    if report.url and conn.execute(select(reports.c.id).where(reports.c.url == report.url)).first():
-                        out.append(None)
-                        continue
-                    row = conn.execute(insert(reports).values(
-                        content_hash=content_hash(plain_text), url=report.url, source=report.source,
-                        outlet=report.outlet, published=report.published, title=report.title,
-                        media_type=report.media_type, encoding=report.encoding,
-                        raw=report.raw or report.text.encode("utf-8"), content=report.text, plain_text=plain_text,
-                        ingested_at=now, current_run_id=run_id,
-                    ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(reports.c.id)).first()
-                    if row is None:
-                        out.append(None)
-                        continue
-                    if found:
-                        conn.execute(incidents.insert(), [_row(i, row[0], run_id) for i in found])
-                    out.append(row[0])
-        except IntegrityError:
-            # A URL stored meanwhile by another process: fall back to one report at a time.
-            return [self.add_report(r, t, f, run_id) for r, t, f in batch]
-        return out
+        with self._write() as conn:
+            for report, plain_text, found in batch:
+                version = report.url is not None and conn.execute(
+                    select(reports.c.id).where(reports.c.url == clean_text(report.url)).limit(1)).first() is not None
+                row = conn.execute(insert(reports).values(
+                    **_report_row(report, plain_text), ingested_at=now, current_run_id=run_id,
+                ).on_conflict_do_nothing(index_elements=["content_hash"]).returning(reports.c.id)).first()
+                if row is None:
+                    result.ids.append(None)
+                    result.status.append("duplicate")
+                    continue
+                self._insert_incidents(conn, found, row[0], run_id)
+                result.ids.append(row[0])
+                result.status.append("new_version" if version else "new")
+        return result
+
+    def add_report(self, report: Report, plain_text: str, incidents: list[Incident], run_id: int) -> int | None:
+        """Store one report and its incidents; its id, or None when the same text is stored already."""
+        return self.add_reports([(report, plain_text, incidents)], run_id).ids[0]
 
     def replace_incidents(self, report_id: int, incidents: list[Incident], run_id: int) -> None:
         """A new run's incidents for a stored report; the previous run's stay, no longer current."""
-        table = self.tables["incidents"]
+        table, reports = self.tables["incidents"], self.tables["reports"]
         with self._write() as conn:
-            conn.execute(update(table).where(and_(table.c.report_id == report_id, table.c.current.is_(True)))
+            conn.execute(update(table).where(and_(table.c.report_id == report_id, table.c.current == True))  # noqa: E712
                          .values(current=False))
-            if incidents:
-                conn.execute(table.insert(), [_row(i, report_id, run_id) for i in incidents])
-            reports = self.tables["reports"]
+            self._insert_incidents(conn, incidents, report_id, run_id)
             conn.execute(update(reports).where(reports.c.id == report_id).values(current_run_id=run_id))
 
-    # -- reading ----------------------------------------------------------
-    def stored_reports(self) -> Iterator[tuple[int, Report]]:
-        """Every stored report, rebuilt from what was stored, for re-extraction."""
-        reports = self.tables["reports"]
-        with self.engine.connect() as conn:
-            ids = [r[0] for r in conn.execute(select(reports.c.id).order_by(reports.c.id))]
-        for i in range(0, len(ids), 200):
-            with self.engine.connect() as conn:
-                rows = list(conn.execute(select(reports).where(reports.c.id.in_(ids[i:i + 200]))
-                                         .order_by(reports.c.id)).mappings())
-            for r in rows:  # the read is over before the caller writes
-                yield r["id"], Report(text=r["content"], source=r["source"], published=r["published"],
-                                          outlet=r["outlet"], url=r["url"], title=r["title"],
-                                          media_type=r["media_type"], encoding=r["encoding"], raw=r["raw"])
+    def _insert_incidents(self, conn, incidents: list[Incident], report_id: int, run_id: int) -> None:
+        if not incidents:
+            return
+        table, outlets = self.tables["incidents"], self.tables["incident_outlets"]
+        ids = conn.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
+                           [_incident_row(i, report_id, run_id) for i in incidents]).scalars().all()
+        credited = [{"incident_id": k, "outlet": o} for k, inc in zip(ids, incidents) for o in inc.reported_by]
+        if credited:
+            conn.execute(outlets.insert(), credited)
 
-    def incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> list[dict[str, Any]]:
-        """Incidents in the interchange format, with their report, newest first."""
+    # -- reading reports --------------------------------------------------
+    def stored_reports(self, batch: int = 200) -> Iterator[StoredReport]:
+        """Every stored report in id order, read in batches (a writer may work between batches)."""
+        reports = self.tables["reports"]
+        last = 0
+        while True:
+            with self._read() as conn:
+                rows = list(conn.execute(select(reports).where(reports.c.id > last)
+                                         .order_by(reports.c.id).limit(batch)).mappings())
+            if not rows:
+                return
+            for r in rows:
+                yield _stored_report(r)
+            last = rows[-1]["id"]
+
+    def report(self, report_id: int) -> StoredReport | None:
+        reports = self.tables["reports"]
+        with self._read() as conn:
+            r = conn.execute(select(reports).where(reports.c.id == report_id)).mappings().first()
+        return _stored_report(r) if r else None
+
+    # -- reading incidents ------------------------------------------------
+    def incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> Iterator[Incident]:
+        """Incidents, newest first (by start date, then id), streamed as the caller iterates."""
         filt = filt or IncidentFilter()
         inc, rep = self.tables["incidents"], self.tables["reports"]
-        q = select(inc, rep.c.source, rep.c.url, rep.c.outlet, rep.c.published).join(rep, rep.c.id == inc.c.report_id)
-        conds = []
+        q = (select(inc, rep.c.source, rep.c.url, rep.c.outlet, rep.c.published)
+             .join(rep, rep.c.id == inc.c.report_id)
+             .where(*self._conditions(filt, current_only))
+             .order_by(inc.c.time_start.desc(), inc.c.id.desc()))
+        if filt.limit:
+            q = q.limit(filt.limit)
+        with self._read() as conn:
+            try:
+                for r in conn.execution_options(stream_results=True, yield_per=500).execute(q).mappings():
+                    yield _incident(r)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
+
+    def count_incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> int:
+        inc = self.tables["incidents"]
+        q = select(func.count()).select_from(inc).where(*self._conditions(filt or IncidentFilter(), current_only))
+        with self._read() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def _conditions(self, filt: IncidentFilter, current_only: bool) -> list[ColumnElement]:
+        inc, rep, credited = self.tables["incidents"], self.tables["reports"], self.tables["incident_outlets"]
+        conds: list[ColumnElement] = []
         if current_only:
-            conds.append(inc.c.current.is_(True))
+            conds.append(inc.c.current == True)  # noqa: E712 - "= 1" lets SQLite use the index, "IS 1" not always
         if filt.category:
             conds.append(inc.c.category == filt.category if "." in filt.category else inc.c.family == filt.category)
         if filt.province:
-            conds.append(inc.c.admin1_iso == filt.province.upper())
-        if filt.place:
-            like = f"%{filt.place.lower()}%"
-            conds.append(or_(func.lower(inc.c.place_name).like(like), func.lower(inc.c.place_mention).like(like)))
+            conds.append(inc.c.admin1_iso == filt.province)
+        if filt.place_ids:
+            conds.append(inc.c.place_id.in_(filt.place_ids))
+        elif filt.place:
+            like = "%" + _escape_like(filt.place.lower()[:200]) + "%"
+            conds.append(or_(func.lower(inc.c.place_name).like(like, escape="\\"),
+                             func.lower(inc.c.place_mention).like(like, escape="\\")))
         if filt.since:
             conds.append(inc.c.time_end >= filt.since)
         if filt.until:
             conds.append(inc.c.time_start <= filt.until)
-        if filt.outlet:
-            like = f"%{filt.outlet.lower()}%"
-            conds.append(or_(func.lower(inc.c.reported_by).like(like), func.lower(rep.c.outlet).like(like)))
-        if filt.text:
-            like = f"%{filt.text.lower()}%"
-            conds.append(or_(func.lower(inc.c.evidence_text).like(like), func.lower(inc.c.summary).like(like)))
+        if filt.outlets:
+            conds.append(or_(
+                exists().where(and_(credited.c.incident_id == inc.c.id, credited.c.outlet.in_(filt.outlets))),
+                inc.c.report_id.in_(select(rep.c.id).where(rep.c.outlet.in_(filt.outlets))),
+            ))
+        if filt.text is not None:
+            conds.append(self._matches(filt.text))
         if filt.min_confidence:
             conds.append(inc.c.confidence >= filt.min_confidence)
-        if conds:
-            q = q.where(and_(*conds))
-        q = q.order_by(inc.c.time_start.desc(), inc.c.id)
-        if filt.limit:
-            q = q.limit(filt.limit)
-        with self.engine.connect() as conn:
-            return [_record(r) for r in conn.execute(q).mappings()]
+        if filt.report_id is not None:
+            conds.append(inc.c.report_id == filt.report_id)
+        if filt.ids:
+            conds.append(inc.c.id.in_(filt.ids))
+        if filt.after is not None:
+            day, last_id = filt.after
+            conds.append(or_(inc.c.time_start < day, and_(inc.c.time_start == day, inc.c.id < last_id)))
+        return conds
 
+    def _matches(self, words: str) -> ColumnElement:
+        """Full-text condition: every word of ``words`` begins a word of the summary or evidence."""
+        inc = self.tables["incidents"]
+        tokens = [w[:_MAX_WORD] for w in _SEARCH_WORD.findall(words.lower())][:_MAX_SEARCH_WORDS]
+        if not tokens:
+            return inc.c.id.is_(None)  # nothing searchable: no match, rather than everything
+        if self.is_postgres:
+            query = " & ".join(f"{t}:*" for t in tokens)
+            return text("incidents.search @@ to_tsquery('simple', :fts_query)").bindparams(fts_query=query)
+        query = " ".join('"' + t.replace('"', "") + '"*' for t in tokens)
+        return inc.c.id.in_(text("SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH :fts_query")
+                            .bindparams(fts_query=query).columns(column("rowid", Integer)))
+
+    # -- counting ---------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """How many reports, current incidents and runs are stored."""
         t = self.tables
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return {
                 "reports": conn.execute(select(func.count()).select_from(t["reports"])).scalar_one(),
                 "incidents": conn.execute(select(func.count()).select_from(t["incidents"])
-                                          .where(t["incidents"].c.current.is_(True))).scalar_one(),
+                                          .where(t["incidents"].c.current == True)).scalar_one(),  # noqa: E712
                 "runs": conn.execute(select(func.count()).select_from(t["runs"])).scalar_one(),
             }
 
-    def stats(self) -> dict[str, Any]:
-        """Current incidents counted by family, province and month."""
+    def count_by(self, key: Literal["family", "category", "province", "month", "outlet"],
+                 filt: IncidentFilter | None = None) -> dict[str, int]:
+        """Current incidents (of a filter) counted by one key, in SQL; largest first (months in order)."""
         inc = self.tables["incidents"]
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(inc.c.family, inc.c.admin1_iso, inc.c.country, inc.c.time_start, inc.c.time_precision)
-                                .where(inc.c.current.is_(True))).all()
-        by_family = Counter(r.family for r in rows)
-        by_province = Counter(r.admin1_iso or r.country or "unknown" for r in rows)
-        by_month = Counter(r.time_start.strftime("%Y-%m") for r in rows if r.time_precision != "unknown")
-        return {**self.counts(), "by_family": dict(by_family.most_common()),
-                "by_province": dict(by_province.most_common()), "by_month": dict(sorted(by_month.items()))}
+        conds = self._conditions(filt or IncidentFilter(), True)
+        if key == "family":
+            col = inc.c.family
+        elif key == "category":
+            col = inc.c.category
+        elif key == "province":
+            col = func.coalesce(inc.c.admin1_iso, inc.c.country, "unknown")
+        elif key == "month":
+            col = self._month(inc.c.time_start)
+            conds.append(inc.c.time_precision != "unknown")
+        elif key == "outlet":
+            credited = self.tables["incident_outlets"]
+            q = (select(credited.c.outlet, func.count()).join(inc, inc.c.id == credited.c.incident_id)
+                 .where(*conds).group_by(credited.c.outlet))
+            return self._grouped(q, by_key=False)
+        else:
+            raise ValueError(f"cannot count by {key!r}")
+        q = select(col.label("k"), func.count()).where(*conds).group_by(col)
+        return self._grouped(q, by_key=key == "month")
+
+    def _grouped(self, q, by_key: bool) -> dict[str, int]:
+        with self._read() as conn:
+            rows = [(str(k), int(n)) for k, n in conn.execute(q)]
+        rows.sort(key=(lambda kv: kv[0]) if by_key else (lambda kv: (-kv[1], kv[0])))
+        return dict(rows)
+
+    def _month(self, column):
+        if self.is_postgres:
+            return func.to_char(column, "YYYY-MM")
+        return func.substr(column, 1, 7)  # SQLite keeps dates as ISO text
+
+    def stats(self, filt: IncidentFilter | None = None) -> dict[str, Any]:
+        """Current incidents counted by family, province and month (all in SQL)."""
+        return {**self.counts(), "by_family": self.count_by("family", filt),
+                "by_province": self.count_by("province", filt), "by_month": self.count_by("month", filt)}
+
+    def explain(self, filt: IncidentFilter) -> str:
+        """The database's query plan for a listing (to check that indexes are used)."""
+        inc = self.tables["incidents"]
+        q = select(inc.c.id).where(*self._conditions(filt, True)).order_by(inc.c.time_start.desc(), inc.c.id.desc())
+        sql = str(q.compile(self.engine, compile_kwargs={"literal_binds": True}))
+        prefix = "EXPLAIN " if self.is_postgres else "EXPLAIN QUERY PLAN "
+        with self._read() as conn:
+            return "\n".join(" ".join(str(c) for c in row) for row in conn.exec_driver_sql(prefix + sql))
 
     def schema_version(self) -> int:
-        from seethe.store._migrations import current_version
-
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return current_version(conn)
 
 
@@ -303,20 +435,23 @@ class _Transaction:
             self.ctx.__enter__()
             return self.conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write: {_reason(exc)}", source=_display(self.store.url)) from None
+            raise StoreError(f"cannot write: {_reason(exc)}", source=self.store.display, code="store.write") from None
 
     def __exit__(self, exc_type, exc, tb):
         try:
             self.ctx.__exit__(exc_type, exc, tb)
-        except IntegrityError:
-            raise
         except SQLAlchemyError as err:
-            raise StoreError(f"cannot write: {_reason(err)}", source=_display(self.store.url)) from None
+            raise StoreError(f"cannot write: {_reason(err)}", source=self.store.display, code="store.write") from None
         finally:
             self.conn.close()
-        if isinstance(exc, SQLAlchemyError) and not isinstance(exc, IntegrityError):
-            raise StoreError(f"cannot write: {_reason(exc)}", source=_display(self.store.url)) from None
+        if isinstance(exc, SQLAlchemyError):
+            raise StoreError(f"cannot write: {_reason(exc)}", source=self.store.display, code="store.write") from None
         return False
+
+
+def _escape_like(value: str) -> str:
+    """``%`` and ``_`` are letters a person typed, not wildcards."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _dialect_insert(name: str):
@@ -329,10 +464,6 @@ def _dialect_insert(name: str):
 
 def _with_retries(fn, sqlite: bool, attempts: int = 50):
     """SQLite refuses some steps (switching to WAL) while another process holds a lock: wait and retry."""
-    import time
-
-    from sqlalchemy.exc import OperationalError
-
     for attempt in range(attempts):
         try:
             return fn()
@@ -342,9 +473,9 @@ def _with_retries(fn, sqlite: bool, attempts: int = 50):
             time.sleep(0.1 + 0.05 * attempt)
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
-    return " ".join(str(orig).split())[:200]
+    return display_url(" ".join(str(orig).split())[:200])
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -368,45 +499,52 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
-def _row(i: Incident, report_id: int, run_id: int) -> dict[str, Any]:
-    loc = i.location_dict()
+def _report_row(report: Report, plain_text: str) -> dict[str, Any]:
+    return {
+        "content_hash": content_hash(plain_text), "url": clean_text(report.url), "source": clean_text(report.source),
+        "outlet": clean_text(report.outlet), "published": report.published, "title": clean_text(report.title),
+        "media_type": report.media_type, "encoding": clean_text(report.encoding),
+        "raw": report.raw or report.text.encode("utf-8"), "content": clean_text(report.text),
+        "plain_text": clean_text(plain_text),
+    }
+
+
+def _stored_report(r) -> StoredReport:
+    report = Report(text=r["content"], source=r["source"], published=r["published"], outlet=r["outlet"],
+                    url=r["url"], title=r["title"], media_type=r["media_type"], encoding=r["encoding"], raw=r["raw"])
+    return StoredReport(r["id"], report, r["plain_text"], r["content_hash"], r["ingested_at"], r["current_run_id"])
+
+
+def _incident_row(i: Incident, report_id: int, run_id: int) -> dict[str, Any]:
+    loc = i.location
     return {
         "report_id": report_id, "run_id": run_id, "current": True,
-        "category": i.category, "family": i.category.split(".")[0], "summary": i.summary,
-        "place_id": loc.get("place_id"), "place_name": loc.get("name"), "place_mention": loc.get("mention"),
-        "admin2": loc.get("admin2"), "admin1_iso": loc.get("admin1_iso"), "country": loc.get("country"),
-        "subdivision": loc.get("subdivision"), "lat": loc.get("lat"), "lon": loc.get("lon"),
-        "location_precision": loc.get("precision") or "unknown",
-        "time_mention": i.time.mention, "time_start": i.time.start, "time_end": i.time.end,
+        "category": i.category, "family": i.family, "summary": clean_text(i.summary),
+        "place_id": loc.place_id, "place_name": clean_text(loc.name), "place_mention": clean_text(loc.mention),
+        "place_type": loc.place_type, "admin2": loc.admin2, "admin1_iso": loc.admin1_iso, "country": loc.country,
+        "subdivision": loc.subdivision, "lat": loc.lat, "lon": loc.lon, "location_precision": loc.precision,
+        "time_mention": clean_text(i.time.mention), "time_start": i.time.start, "time_end": i.time.end,
         "time_precision": i.time.precision, "actors": json.dumps(list(i.actors)),
-        "reported_by": json.dumps(list(i.reported_by)), "evidence_text": i.evidence_text,
+        "reported_by": json.dumps(list(i.reported_by)), "evidence_text": clean_text(i.evidence_text),
         "evidence_start": i.evidence_start, "evidence_end": i.evidence_end, "confidence": i.confidence,
         "rules": json.dumps(list(i.rule_ids)),
     }
 
 
-def _record(r) -> dict[str, Any]:
-    """A stored incident in the interchange format, with its report."""
-    return {
-        "id": r["id"],
-        "category": r["category"],
-        "summary": r["summary"],
-        "location": {
-            "mention": r["place_mention"], "name": r["place_name"], "place_id": r["place_id"], "admin2": r["admin2"],
-            "admin1_iso": r["admin1_iso"], "subdivision": r["subdivision"], "country": r["country"],
-            "lat": r["lat"], "lon": r["lon"], "precision": r["location_precision"],
-        },
-        "time": {"mention": r["time_mention"], "start": r["time_start"].isoformat(), "end": r["time_end"].isoformat(),
-                 "precision": r["time_precision"]},
-        "actors": json.loads(r["actors"]),
-        "reported_by": json.loads(r["reported_by"]),
-        "evidence": {"text": r["evidence_text"], "start": r["evidence_start"], "end": r["evidence_end"]},
-        "confidence": round(r["confidence"], 3),
-        "rules": json.loads(r["rules"]),
-        "report": r["source"],
-        "report_id": r["report_id"],
-        "report_url": r["url"],
-        "report_outlet": r["outlet"],
-        "published": r["published"].isoformat() if r["published"] else None,
-        "run_id": r["run_id"],
-    }
+def _incident(r) -> Incident:
+    """A stored incident, as the same record extraction makes."""
+    return Incident(
+        category=r["category"], summary=r["summary"],
+        location=Location(
+            mention=r["place_mention"], name=r["place_name"], place_id=r["place_id"], place_type=r["place_type"],
+            admin2=r["admin2"], admin1_iso=r["admin1_iso"], subdivision=r["subdivision"], country=r["country"],
+            lat=r["lat"], lon=r["lon"], precision=r["location_precision"],
+        ),
+        time=TimeSpan(r["time_start"], r["time_end"], r["time_precision"], r["time_mention"]),
+        evidence_text=r["evidence_text"], evidence_start=r["evidence_start"], evidence_end=r["evidence_end"],
+        confidence=r["confidence"], reported_by=tuple(json.loads(r["reported_by"])),
+        actors=tuple(json.loads(r["actors"])), rule_ids=tuple(json.loads(r["rules"])),
+        report=ReportRef(source=r["source"], id=r["report_id"], url=r["url"], outlet=r["outlet"],
+                         published=r["published"]),
+        id=r["id"], run_id=r["run_id"],
+    )

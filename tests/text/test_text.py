@@ -1,5 +1,6 @@
-from seethe.extract.normalize import fold, html_to_text, markdown_to_text, normalize, segment
+from seethe.text import fold, html_to_text, markdown_to_text, normalize, segment
 from seethe.models import Report
+from seethe.profile import load_lexicon
 
 
 def test_fold_keeps_length_and_strips_breves():
@@ -34,7 +35,7 @@ def test_markdown_markup_is_removed_and_offsets_kept():
 
 def test_sentences_respect_abbreviations_and_quotes():
     text = 'A source told RFA on Jan. 1st that Mr. Kim left at 5 a.m. on the train. "They searched every house," he said. It rained.'
-    _, sentences = segment(text)
+    _, sentences = segment(text, load_lexicon("en").abbreviations)
     pieces = [text[s.start:s.end] for s in sentences]
     assert pieces[0].endswith("on the train.")
     assert pieces[1].startswith('"They searched')

@@ -1,13 +1,12 @@
-"""Normalize: a report's content (plain text, HTML or Markdown) to plain text.
+"""Markup to plain text: HTML, Markdown and plain text, with an offset map back to the source.
 
 The plain text is what every character offset Seethe prints points into.
-``Document.source_offset(i)`` maps a plain-text offset back to the report's
-original content, so a reviewer can find the evidence in the HTML it came from.
+``OffsetMap.source(i)`` maps a plain-text offset back to the report's original
+content, so a reviewer can find the evidence in the HTML it came from.
 
-Two strings of equal length are kept: ``text`` (what a person reads, with curly
-quotes and dashes made plain) and ``folded`` (lower case, diacritics removed:
-``Hamgyŏng`` → ``hamgyong``), which the cue and place matchers search.  Because
-the two have the same length, an offset found in one is valid in the other.
+Every pattern here runs in time linear in the text: none has nested
+quantifiers over overlapping classes, and each alternative that scans ahead
+stops at the next character that could start another match.
 """
 
 from __future__ import annotations
@@ -15,12 +14,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
-import unicodedata
 from array import array
-from dataclasses import dataclass
 from html.parser import HTMLParser
-
-from seethe.models import Report
 
 # One-for-one replacements, so offsets survive.  Why: reports copied from web
 # pages mix typographic and plain punctuation, and cue patterns are written
@@ -32,66 +27,6 @@ _PUNCT = str.maketrans({
     "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
     "\t": " ", "\r": " ", "\f": " ", "\v": " ",
 })
-
-
-def _fold_char(c: str) -> str:
-    if c.isascii():
-        return c.lower()
-    low = c.lower()
-    if len(low) != 1:
-        low = c
-    decomposed = unicodedata.normalize("NFD", low)
-    base = decomposed[0]
-    # Keep Hangul and other scripts as they are; strip marks from Latin letters only.
-    if base.isascii() and base.isalpha():
-        return base
-    return low
-
-
-# A translation table grown as new characters are seen; str.translate does the work in C.
-_FOLD_TABLE: dict[int, str] = {i: chr(i).lower() for i in range(128)}
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip diacritics from Latin letters, one char for one."""
-    table = _FOLD_TABLE
-    for c in set(text):
-        if ord(c) not in table:
-            table[ord(c)] = _fold_char(c)
-    return text.translate(table)
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    start: int
-    end: int
-    paragraph: int
-    index: int
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A report's plain text with its paragraphs and sentences."""
-
-    report: Report
-    text: str
-    folded: str
-    offsets: "OffsetMap"
-    paragraphs: tuple[Span, ...]
-    sentences: tuple[Sentence, ...]
-
-    def source_offset(self, i: int) -> int:
-        """Where plain-text offset ``i`` is in the report's original content."""
-        return self.offsets.source(i, len(self.report.text))
-
-    def sentence_text(self, s: Sentence) -> str:
-        return self.text[s.start:s.end]
 
 
 _NON_SPACE = re.compile(r"[^ \n\t\r]+")
@@ -239,16 +174,21 @@ def html_to_text(source: str) -> tuple[str, OffsetMap]:
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.S)
+# Link and image texts and targets stop at the next bracket or parenthesis, and a
+# tag at the next angle bracket, so no attempt scans past where another could
+# begin (a line of "[" or "<a" stays linear).
 _MARKDOWN = re.compile(
-    r"(?P<image>!\[[^\]\n]*\]\([^)\n]*\))"
-    r"|\[(?P<link>[^\]\n]*)\]\([^)\n]*\)"
+    r"(?P<image>!\[[^\[\]\n]*\]\([^()\n]*\))"
+    r"|\[(?P<link>[^\[\]\n]*)\]\([^()\n]*\)"
     r"|(?P<heading>^[ \t]{0,3}#{1,6}[ \t]+)"
     r"|(?P<quote>^[ \t]{0,3}>[ \t]?)"
     r"|(?P<bullet>^[ \t]*(?:[-*+]|\d+[.)])[ \t]+)"
     r"|(?P<emph>\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])|`)"
-    r"|(?P<tag></?[a-zA-Z][^>\n]*>)",
+    r"|(?P<tag></?[a-zA-Z][^<>\n]*>)",
     re.M,
 )
+
+_MD_LINES = re.compile(r"[^\n]+|\n(?:[ \t]*+\n)++|\n")
 
 
 def markdown_to_text(source: str) -> tuple[str, OffsetMap]:
@@ -262,7 +202,7 @@ def markdown_to_text(source: str) -> tuple[str, OffsetMap]:
     def add_plain(chunk: str, at: int) -> None:
         # Blank lines end a paragraph; single newlines inside one are spaces,
         # except before a list item or heading, which start their own line.
-        for piece in re.finditer(r"[^\n]+|\n(?:[ \t]*\n)+|\n", chunk):
+        for piece in _MD_LINES.finditer(chunk):
             t = piece.group()
             if t.startswith("\n"):
                 builder.add_break(paragraph=t.count("\n") > 1)
@@ -306,71 +246,3 @@ def to_plain_text(content: str, media_type: str) -> tuple[str, OffsetMap]:
     else:
         text, offsets = plain_text_lines(content)
     return text.translate(_PUNCT), offsets
-
-
-# Abbreviations after which a period does not end a sentence.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "lt", "col", "sgt", "maj", "capt", "prof",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "no", "nos", "vs", "etc", "inc", "co", "corp", "ltd", "approx", "est", "dept", "gov", "rep",
-    "a.m", "p.m", "u.s", "u.n", "e.g", "i.e", "u.k", "r.o.k", "d.p.r.k",
-}
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\[…+\.?\]|\[\.\.\.+\]")
-_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
-
-
-def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out = []
-    s = start
-    for m in _BOUNDARY.finditer(text, start, end):
-        b = m.end()
-        if text[m.start()] == ".":
-            w = _WORD_BEFORE.search(text, max(start, m.start() - 12), m.start())
-            word = w.group(1).lower().rstrip(".") if w else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-        # The next sentence starts with an upper-case letter, digit, quote or bracket.
-        nxt = b
-        while nxt < end and text[nxt] == " ":
-            nxt += 1
-        if nxt < end and not (text[nxt].isupper() or text[nxt].isdigit() or text[nxt] in "\"'[(" or not text[nxt].isascii()):
-            continue
-        if b - s > 1:
-            out.append((s, b))
-        s = nxt
-    if end > s:
-        out.append((s, end))
-    return out
-
-
-def segment(text: str) -> tuple[tuple[Span, ...], tuple[Sentence, ...]]:
-    """Paragraphs (separated by newlines) and the sentences in each."""
-    paragraphs: list[Span] = []
-    sentences: list[Sentence] = []
-    for m in re.finditer(r"[^\n]+", text):
-        if not m.group().strip():
-            continue
-        p_index = len(paragraphs)
-        paragraphs.append(Span(m.start(), m.end()))
-        for a, b in _split_sentences(text, m.start(), m.end()):
-            while a < b and text[a] == " ":
-                a += 1
-            while b > a and text[b - 1] == " ":
-                b -= 1
-            if b > a:
-                sentences.append(Sentence(a, b, p_index, len(sentences)))
-    return tuple(paragraphs), tuple(sentences)
-
-
-def normalize(report: Report) -> Document:
-    """Build the plain-text ``Document`` for a report."""
-    text, offsets = to_plain_text(report.text, report.media_type)
-    paragraphs, sentences = segment(text)
-    return Document(
-        report=report,
-        text=text,
-        folded=fold(text),
-        offsets=offsets,
-        paragraphs=paragraphs,
-        sentences=sentences,
-    )

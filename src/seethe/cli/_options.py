@@ -1,0 +1,82 @@
+"""Options shared by the commands, declared once: the profile, the database, formats, filters, dates.
+
+Values are checked here, at the edge, with messages a person can act on:
+strict ISO dates, finite numbers in range, whole numbers that fit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import click
+
+DB_HELP = ("Database: a SQLite file path or URL (sqlite:///x.db), or postgresql://user@host:port/name "
+           "[default: ./seethe.db].")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(ctx, param, value):
+    """A date written YYYY-MM-DD (and nothing else), between 1900 and 2100."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value[:40]!r} is not a date written YYYY-MM-DD") from None
+    if not 1900 <= day.year <= 2100:
+        raise click.BadParameter(f"{value!r} is outside 1900-2100")
+    return day
+
+
+def unit_interval(ctx, param, value):
+    """A finite number from 0 to 1 (``nan`` and ``inf`` are refused)."""
+    if value is None:
+        return None
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise click.BadParameter(f"{value} is not a number from 0 to 1")
+    return value
+
+
+def db_option(fn):
+    return click.option("--db", envvar="SEETHE_DB", show_envvar=True, default=None, help=DB_HELP)(fn)
+
+
+def profile_option(fn):
+    return click.option("--profile", default="kp", show_default=True,
+                        help="Country profile: a bundled id (kp) or a profile folder.")(fn)
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None):
+    def decorate(fn):
+        return click.option("--format", "fmt", type=click.Choice(choices), default=default, required=default is None,
+                            show_default=default is not None, help=help)(fn)
+    return decorate
+
+
+def min_confidence_option(default: float):
+    def decorate(fn):
+        return click.option("--min-confidence", type=float, default=default, show_default=True,
+                            callback=unit_interval, help="Drop incidents below this confidence (0-1).")(fn)
+    return decorate
+
+
+def filter_options(fn):
+    """The incident filters of ``incidents``, ``export`` and ``stats`` (the API takes the same)."""
+    for option in reversed([
+        click.option("--category", help="A code (control.market) or a family (control)."),
+        click.option("--province", help="A province or country: name (Ryanggang) or ISO code (KP-10, CN)."),
+        click.option("--place", help="A place name (incidents there and in places inside it)."),
+        click.option("--since", callback=iso_date, help="Incidents ending on or after this date (YYYY-MM-DD)."),
+        click.option("--until", callback=iso_date, help="Incidents starting on or before this date (YYYY-MM-DD)."),
+        click.option("--outlet", help="The outlet credited (RFA, Daily NK) or that published the report."),
+        click.option("--search", "text", help="Words in the evidence or summary (each a word or its beginning)."),
+        min_confidence_option(0.0),
+        click.option("--limit", type=click.IntRange(1, 10**9), default=None, help="At most this many incidents."),
+    ]):
+        fn = option(fn)
+    return fn

@@ -1,0 +1,217 @@
+"""The declared schemas of a country profile's files and of a language lexicon.
+
+Every model forbids unknown keys: a misspelt key in a data file is an error
+with ``file:line``, not a setting silently ignored.  Cross-file checks (a cue
+rule's category must be in the codebook) are made by the loader.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ISO_COUNTRY = r"^[A-Z]{2}$"
+ISO_ADMIN1 = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+CATEGORY = r"^[a-z_]+\.[a-z_]+$"
+# A file named by a manifest lives in the profile's own folder: no paths, no hidden files.
+FILE_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$"
+PROFILE_ID = r"^[a-z][a-z0-9_-]{0,31}$"
+
+Country = Annotated[str, Field(pattern=ISO_COUNTRY)]
+Admin1 = Annotated[str, Field(pattern=ISO_ADMIN1)]
+Code = Annotated[str, Field(pattern=CATEGORY)]
+FileName = Annotated[str, Field(pattern=FILE_NAME)]
+Term = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProfileFiles(_Strict):
+    codebook: FileName
+    cues: FileName
+    holidays: FileName
+    outlets: FileName
+    gazetteer: FileName
+    actors: FileName
+    not_places: FileName | None = None
+    areas: FileName | None = None
+
+
+class Manifest(_Strict):
+    id: Annotated[str, Field(pattern=PROFILE_ID)]
+    name: Name
+    country: Country
+    version: Annotated[str, Field(min_length=1, max_length=64)]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    # Provinces that are cities in their own right ("the city of Rason").
+    city_provinces: tuple[Admin1, ...] = ()
+    # Capitals stand for their governments ("Pyongyang has ...").
+    capitals: tuple[Name, ...] = ()
+    files: ProfileFiles
+    comment: str | None = None
+
+
+class Category(_Strict):
+    label: Name
+    description: str = ""
+    abroad: bool = False
+
+
+class CodebookFile(_Strict):
+    version: Annotated[str, Field(min_length=1, max_length=32)]
+    categories: dict[Code, Category] = Field(min_length=1)
+    out_of_scope_countries: tuple[Country, ...] = ()
+    comment: str | None = None
+
+
+class CueRuleSpec(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_.-]+$", max_length=80)]
+    category: Code
+    weight: Annotated[float, Field(gt=0, le=1)] = 0.8
+    any: tuple[Term, ...] | None = None
+    all: tuple[tuple[Term, ...], ...] | None = None
+    window: Annotated[int, Field(ge=0, le=60)] = 8
+    ordered: bool = False
+    not_between: tuple[Term, ...] = ()
+    unless: tuple[Term, ...] = ()
+    unless_scope: Literal["sentence", "paragraph", "document"] = "sentence"
+    move_to: Code | None = None
+    move_when: tuple[Term, ...] = ()
+    supersedes: tuple[Code, ...] = ()
+    comment: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "CueRuleSpec":
+        if (self.any is None) == (self.all is None):
+            raise ValueError("a rule needs exactly one of 'any' or 'all'")
+        if self.any is not None and not self.any:
+            raise ValueError("'any' must be a non-empty term list")
+        if self.all is not None and (len(self.all) < 2 or not all(self.all)):
+            raise ValueError("'all' must be a list of at least two non-empty term lists")
+        for term in (self.any or ()) + tuple(t for slot in self.all or () for t in slot):
+            if term.startswith("re:"):
+                try:
+                    re.compile(term[3:])
+                except re.error as exc:
+                    raise ValueError(f"term {term!r} is not a valid regular expression: {exc}") from None
+        return self
+
+    @property
+    def slots(self) -> tuple[tuple[str, ...], ...]:
+        return self.all if self.all is not None else (self.any or (),)
+
+
+class HolidaySpec(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    month: Annotated[int, Field(ge=1, le=12)]
+    day: Annotated[int, Field(ge=1, le=31)]
+    names: tuple[Name, ...] = Field(min_length=1)
+
+
+class HolidaysFile(_Strict):
+    version: str
+    holidays: tuple[HolidaySpec, ...]
+    comment: str | None = None
+
+
+class OutletSpec(_Strict):
+    name: Name
+    aliases: tuple[Name, ...]
+    relay: bool = False
+
+
+class OutletsFile(_Strict):
+    version: str
+    outlets: tuple[OutletSpec, ...]
+    comment: str | None = None
+
+
+class ActorSpec(_Strict):
+    label: Name
+    terms: tuple[Term, ...] = Field(min_length=1)
+
+
+class ActorsFile(_Strict):
+    version: str
+    actors: tuple[ActorSpec, ...]
+    comment: str | None = None
+
+
+class NotPlacesFile(_Strict):
+    version: str
+    names: tuple[Name, ...]
+    comment: str | None = None
+
+
+class CreditWords(_Strict):
+    """How a language credits a news outlet ("told Daily NK", "RFA reported")."""
+
+    report_verbs: tuple[Term, ...]
+    before_last_word: tuple[Term, ...]
+    before_last_two: tuple[tuple[Term, Term], ...]
+    conversation_nouns: tuple[Term, ...]
+    conversation_preposition: Term
+    verb_prepositions: tuple[Term, ...]
+    article: Term
+    possessive_tails: tuple[Term, ...] = ()
+
+
+_PATTERN_NAMES = (
+    "conditional_opener", "anaphora_not_before", "list_gap", "first_person", "sourced_paragraph",
+    "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "source_from", "preposition_before",
+    "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix",
+)
+
+
+def _check_patterns(patterns: dict[str, str]) -> dict[str, str]:
+    missing = [n for n in _PATTERN_NAMES if n not in patterns]
+    if missing:
+        raise ValueError(f"patterns lacks {', '.join(missing)}")
+    for name, pattern in patterns.items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"pattern {name!r} is not a valid regular expression: {exc}") from None
+    return patterns
+
+
+class LexiconFile(_Strict):
+    """A language's words and patterns: what code must not hard-wire."""
+
+    version: str
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+    irregular: dict[str, tuple[str, ...]]
+    stopwords: tuple[str, ...]
+    negation: tuple[Term, ...]
+    hypothetical: tuple[Term, ...]
+    guard_window_tokens: Annotated[int, Field(ge=1, le=20)] = 5
+    communication_verbs: tuple[Term, ...]
+    anaphoric: tuple[Term, ...] = ()
+    abbreviations: tuple[Term, ...] = ()
+    capitalized_exempt_guards: tuple[Term, ...] = ()
+    anaphor_types: dict[str, tuple[str, ...]] = {}
+    credit: CreditWords
+    patterns: dict[str, str]
+    place_suffix_types: dict[str, str] = {}
+    place_prefix_types: dict[str, str] = {}
+    comment: str | None = None
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_compile(cls, v: dict[str, str]) -> dict[str, str]:
+        return _check_patterns(v)
+
+    @field_validator("place_suffix_types", "place_prefix_types")
+    @classmethod
+    def _type_patterns_compile(cls, v: dict[str, str]) -> dict[str, str]:
+        for name, pattern in v.items():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern for {name!r} is not a valid regular expression: {exc}") from None
+        return v

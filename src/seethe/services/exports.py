@@ -1,0 +1,73 @@
+"""Exports: incidents as CSV, JSON Lines or GeoJSON, written as they stream from the store.
+
+Every writer takes the same ``Incident`` records (extracted or stored) and the
+one renderer, ``Incident.to_dict``; the CSV is its flat form with the columns
+in a fixed, documented order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Any, Iterable
+
+from seethe.models import Incident
+
+FORMATS = ("csv", "jsonl", "geojson")
+
+# The CSV columns, in this order (documented in README).
+CSV_COLUMNS = [
+    "id", "category", "summary", "place_name", "place_mention", "place_id", "admin2", "admin1_iso", "country", "lat",
+    "lon", "location_precision", "time_mention", "time_start", "time_end", "time_precision", "actors", "reported_by",
+    "confidence", "evidence_text", "evidence_start", "evidence_end", "report", "report_url", "report_outlet",
+    "published", "run_id",
+]
+
+
+def flat_row(record: dict[str, Any]) -> dict[str, Any]:
+    """An incident's interchange record as one CSV row (lists joined with ``;``)."""
+    loc, t = record["location"], record["time"]
+    return {
+        "id": record["id"], "category": record["category"], "summary": record["summary"],
+        "place_name": loc["name"], "place_mention": loc["mention"], "place_id": loc["place_id"],
+        "admin2": loc["admin2"], "admin1_iso": loc["admin1_iso"], "country": loc["country"], "lat": loc["lat"],
+        "lon": loc["lon"], "location_precision": loc["precision"], "time_mention": t["mention"],
+        "time_start": t["start"], "time_end": t["end"], "time_precision": t["precision"],
+        "actors": ";".join(record["actors"]), "reported_by": ";".join(record["reported_by"]),
+        "confidence": record["confidence"], "evidence_text": record["evidence"]["text"],
+        "evidence_start": record["evidence"]["start"], "evidence_end": record["evidence"]["end"],
+        "report": record["report"], "report_url": record["report_url"], "report_outlet": record["report_outlet"],
+        "published": record["published"], "run_id": record["run_id"],
+    }
+
+
+def geojson_feature(record: dict[str, Any]) -> dict[str, Any]:
+    """One GeoJSON Feature for an incident; a null geometry when it has no coordinates."""
+    loc = record["location"]
+    geometry = {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]} if loc["lat"] is not None else None
+    return {"type": "Feature", "geometry": geometry, "properties": record}
+
+
+def write_export(incidents: Iterable[Incident], fmt: str, stream: IO[str]) -> int:
+    """Write incidents in ``fmt`` to ``stream`` as they come; returns how many were written."""
+    n = 0
+    if fmt == "jsonl":
+        for inc in incidents:
+            stream.write(json.dumps(inc.to_dict(), ensure_ascii=False) + "\n")
+            n += 1
+    elif fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for inc in incidents:
+            writer.writerow(flat_row(inc.to_dict()))
+            n += 1
+    elif fmt == "geojson":
+        # A FeatureCollection written feature by feature, so memory stays flat.
+        stream.write('{"type": "FeatureCollection", "features": [')
+        for inc in incidents:
+            stream.write(("," if n else "") + "\n" + json.dumps(geojson_feature(inc.to_dict()), ensure_ascii=False))
+            n += 1
+        stream.write("\n]}\n")
+    else:
+        raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+    return n

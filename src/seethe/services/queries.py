@@ -1,0 +1,74 @@
+"""Queries as people ask them, turned into exact store filters with the profile's knowledge.
+
+A person types "Ryanggang", "North Hamgyong", "KP-10" or "cn" for a province,
+"Radio Free Asia" or "rfa" for an outlet, "Hyesan" for a place; the store
+compares ISO codes, canonical outlet names and gazetteer ids.  The command
+line and the web app both build their filters here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from seethe.errors import UsageError
+from seethe.geo import contains, gazetteer_for
+from seethe.profile import Profile
+from seethe.store import IncidentFilter
+
+MAX_TEXT = 1000
+
+
+def province_code(profile: Profile, given: str) -> str:
+    """The ISO code a province or country means, by name or code; ``UsageError`` when none."""
+    code = gazetteer_for(profile).province_code(given)
+    if code is None:
+        raise UsageError(f"no province or country called {given!r}", source="province", code="usage.province")
+    return code
+
+
+def province_label(profile: Profile, code: str | None) -> str:
+    """A province as people read it: "North Hamgyong (KP-09)"."""
+    return gazetteer_for(profile).province_label(code)
+
+
+def place_ids(profile: Profile, name: str) -> tuple[str, ...]:
+    """The gazetteer entries a place name means, and every place inside them ("Hyesan" and its market)."""
+    gaz = gazetteer_for(profile)
+    found = gaz.lookup(name)
+    if not found:
+        return ()
+    ids = {p.id for p in found}
+    for outer in found:
+        ids.update(p.id for p in gaz.places.values() if contains(outer, p))
+    return tuple(sorted(ids))
+
+
+def outlet_names(profile: Profile, given: str) -> tuple[str, ...]:
+    """The canonical name an outlet alias means ("Radio Free Asia" → "RFA"); as typed when unknown."""
+    o = profile.outlet_named(given)
+    return (o.name,) if o is not None else (given.strip(),)
+
+
+def incident_filter(profile: Profile, *, category: str | None = None, province: str | None = None,
+                    place: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                    outlet: str | None = None, text: str | None = None, min_confidence: float = 0.0,
+                    limit: int | None = None, report_id: int | None = None) -> IncidentFilter:
+    """An exact store filter from what a person asked for; ``UsageError`` for a value that cannot mean anything."""
+    if category and category not in profile.codebook.categories and category not in profile.codebook.families():
+        raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
+    if not (isinstance(min_confidence, (int, float)) and math.isfinite(min_confidence) and 0 <= min_confidence <= 1):
+        raise UsageError("min confidence must be a number from 0 to 1", source="min_confidence", code="usage.confidence")
+    if limit is not None and not (1 <= limit <= 10**9):
+        raise UsageError("limit must be a whole number from 1 to 1,000,000,000", source="limit", code="usage.limit")
+    if text is not None and len(text) > MAX_TEXT:
+        raise UsageError(f"search text is longer than {MAX_TEXT} characters", source="search", code="usage.search")
+    if since and until and since > until:
+        raise UsageError("the period ends before it starts", source="since", code="usage.period")
+    ids = place_ids(profile, place) if place else ()
+    return IncidentFilter(
+        category=category, province=province_code(profile, province) if province else None,
+        place_ids=ids, place=place if place and not ids else None, since=since, until=until,
+        outlets=outlet_names(profile, outlet) if outlet else (), text=text, min_confidence=float(min_confidence),
+        limit=limit, report_id=report_id,
+    )
