@@ -1,5 +1,6 @@
-"""Store fixtures: every store test runs on SQLite, and on PostgreSQL when
-SEETHE_TEST_POSTGRES names a server (CI sets it), each in a fresh database."""
+"""Store fixtures: every store test runs on SQLite, and on PostgreSQL whenever a
+server answers (SEETHE_TEST_POSTGRES names it; without it, the local server at
+127.0.0.1:5432 is tried), each in a fresh database."""
 
 from __future__ import annotations
 
@@ -8,7 +9,26 @@ import uuid
 
 import pytest
 
-POSTGRES = os.environ.get("SEETHE_TEST_POSTGRES")  # e.g. postgresql://postgres@127.0.0.1:5432/test
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres() -> str | None:
+    """The PostgreSQL server to test against, or None when none answers."""
+    url = os.environ.get("SEETHE_TEST_POSTGRES")
+    if url == "":
+        return None  # set empty to skip PostgreSQL on purpose
+    try:
+        import psycopg
+
+        with psycopg.connect(url or LOCAL_POSTGRES, connect_timeout=2):
+            return url or LOCAL_POSTGRES
+    except Exception:  # noqa: BLE001 - no server, no PostgreSQL tests
+        if url:
+            raise  # asked for by name: a failure to connect is a failure, not a skip
+        return None
+
+
+POSTGRES = _postgres()
 
 
 def _fresh_postgres_url() -> tuple[str, str]:
