@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_extract import paragraphs, recombine  # noqa: E402
 
-from seethe.ingest.bulk import ingest  # noqa: E402
+from seethe.services import ingest  # noqa: E402
 from seethe.store import Store  # noqa: E402
 
 

@@ -1,7 +1,6 @@
-"""The command line as a user runs it: a real subprocess, its output and exit status."""
+"""The command line as a user runs it: its output and exit status (through CliRunner, see conftest)."""
 
 import json
-import os
 import subprocess
 import sys
 
@@ -10,12 +9,7 @@ import pytest
 from tests.conftest import SAMPLES, SHARED
 
 
-def seethe(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "seethe", *args], capture_output=True, text=True, input=stdin,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
-
-
-def test_extract_prints_one_json_line_per_incident(write_file):
+def test_extract_prints_one_json_line_per_incident(seethe, write_file):
     path = write_file("r.txt", "Police arrested three vendors at Hyesan market on Monday, a source told Daily NK.\n")
     run = seethe("extract", str(path), "--published", "2020-06-10", "--format", "jsonl")
     assert run.returncode == 0, run.stderr
@@ -25,13 +19,13 @@ def test_extract_prints_one_json_line_per_incident(write_file):
     assert records[0]["reported_by"] == ["Daily NK"]
 
 
-def test_extract_reads_standard_input():
+def test_extract_reads_standard_input(seethe):
     run = seethe("extract", "-", "--published", "2020-06-10", stdin="Soldiers deserted their unit in Kaesong last week.\n")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.splitlines()[0])["category"] == "military.discipline"
 
 
-def test_a_folder_with_one_bad_file_still_yields_the_good_ones(write_file, tmp_path):
+def test_a_folder_with_one_bad_file_still_yields_the_good_ones(seethe, write_file, tmp_path):
     write_file("r/good.txt", "Graffiti criticizing Kim was found in Chongjin on May 3, RFA reported.\n")
     write_file("r/empty.txt", b"")
     write_file("r/binary.txt", b"\x00\x01\x02" * 100)
@@ -49,7 +43,7 @@ def test_a_folder_with_one_bad_file_still_yields_the_good_ones(write_file, tmp_p
     (["extract", "/nonexistent/report.txt", "--published", "2020-01-01"], "no such file"),
     (["extract", "{sample}"], "no publication date"),
 ])
-def test_nothing_readable_is_a_non_zero_exit_with_one_line(write_file, args, message):
+def test_nothing_readable_is_a_non_zero_exit_with_one_line(seethe, write_file, args, message):
     sample = write_file("undated.txt", "Leaflets were found in Hyesan.\n")
     run = seethe(*[a.replace("{sample}", str(sample)) for a in args])
     assert run.returncode != 0
@@ -57,7 +51,7 @@ def test_nothing_readable_is_a_non_zero_exit_with_one_line(write_file, args, mes
     assert "Traceback" not in run.stderr
 
 
-def test_a_50_megabyte_file_is_refused_cleanly(tmp_path):
+def test_a_50_megabyte_file_is_refused_cleanly(seethe, tmp_path):
     big = tmp_path / "big.txt"
     with open(big, "wb") as f:
         f.write(b"Leaflets were found. " * (50 * 1024 * 1024 // 21 + 1))
@@ -66,28 +60,30 @@ def test_a_50_megabyte_file_is_refused_cleanly(tmp_path):
     assert "too large" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_bad_date_option_is_a_usage_error():
+def test_bad_date_option_is_a_usage_error(seethe):
     run = seethe("extract", "x.txt", "--published", "yesterday-ish")
     assert run.returncode == 2
     assert "not a date" in run.stderr
 
 
-def test_table_format_is_for_people(write_file):
+def test_table_format_is_for_people(seethe, write_file):
     path = write_file("r.txt", "Police arrested three vendors at Hyesan market on Monday.\n")
     run = seethe("extract", str(path), "--published", "2020-06-10", "--format", "table")
     assert run.returncode == 0
     assert "control.investigation" in run.stdout or "control.inv" in run.stdout
 
 
-def test_eval_scores_a_dataset():
+def test_eval_scores_a_dataset(seethe):
     run = seethe("eval", str(SAMPLES), "--json")
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout)
     assert summary["reports"] >= 30 and summary["strict"]["f1"] >= 0.85
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "tools" / "score_incidents.py").exists(), reason="shared/tools not beside the checkout")
 def test_shared_scorer_accepts_our_output():
+    """The shared scorer runs our command in its own process: the process boundary is the point."""
     cmd = f"{sys.executable} -m seethe extract {{file}} --published {{published}} --outlet {{outlet}} --format jsonl"
     run = subprocess.run([sys.executable, str(SHARED / "tools" / "score_incidents.py"), str(SHARED / "seed"),
                           "--cmd", cmd, "--json"], capture_output=True, text=True, timeout=120)
@@ -97,7 +93,7 @@ def test_shared_scorer_accepts_our_output():
     assert summary["strict"]["f1"] >= 0.85
 
 
-def test_demo_ingests_and_summarises_the_bundled_samples(tmp_path):
+def test_demo_ingests_and_summarises_the_bundled_samples(seethe, tmp_path):
     db = tmp_path / "demo.db"
     run = seethe("demo", "--db", str(db))
     assert run.returncode == 0, run.stderr
@@ -105,7 +101,7 @@ def test_demo_ingests_and_summarises_the_bundled_samples(tmp_path):
     assert db.exists()
 
 
-def test_places_lookup():
+def test_places_lookup(seethe):
     run = seethe("places", "lookup", "Hamkyung-bukto", "--format", "json")
     assert run.returncode == 0
     assert json.loads(run.stdout)[0]["admin1_iso"] == "KP-09"

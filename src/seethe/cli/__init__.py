@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except SystemExit as exc:  # a command's own exit status (sys.exit(1): something failed)
+        return exc.code if isinstance(exc.code, int) else 1
     except BrokenPipeError:
         sys.stderr.close()
         return 0

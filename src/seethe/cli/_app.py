@@ -1,18 +1,43 @@
+"""The ``seethe`` group.  Commands load when invoked, so ``seethe stats`` does not
+pay for importing the extraction pipeline and ``seethe extract`` not for the store."""
+
 from __future__ import annotations
+
+from importlib import import_module
 
 import click
 
-from seethe.cli.corpus import export_command, incidents_command, ingest_command, reextract_command, stats_command
-from seethe.cli.extract import demo_command, eval_command, extract_command
-from seethe.cli.places import places_group
+COMMANDS = {
+    "extract": "seethe.cli.extract:extract_command",
+    "eval": "seethe.cli.extract:eval_command",
+    "demo": "seethe.cli.extract:demo_command",
+    "places": "seethe.cli.places:places_group",
+    "ingest": "seethe.cli.corpus:ingest_command",
+    "incidents": "seethe.cli.queries:incidents_command",
+    "export": "seethe.cli.queries:export_command",
+    "stats": "seethe.cli.queries:stats_command",
+    "reextract": "seethe.cli.corpus:reextract_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are named here and imported on first use."""
+
+    def __init__(self, *args, lazy: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            module, attr = self.lazy[name].split(":")
+            self.add_command(getattr(import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="seethe")
 def cli() -> None:
     """Seethe: incidents of dissent and state control from sparse, delayed reports."""
-
-
-for command in (extract_command, eval_command, demo_command, places_group, ingest_command, incidents_command,
-                export_command, stats_command, reextract_command):
-    cli.add_command(command)

@@ -72,6 +72,7 @@ def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_c
     if fmt == "json":
         json.dump([i.to_dict() for i in collected], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        sys.stdout.flush()
     elif fmt == "table":
         console().print(incident_table(collected, lambda code: province_label(extractor.profile, code),
                                        title=f"{len(collected)} incidents from {ok} reports"))

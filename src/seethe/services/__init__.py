@@ -10,13 +10,27 @@
 Services sit above the stages and the store and below the faces.
 """
 
-from seethe.services.corpus import Failure, IngestOptions, IngestSummary, ReextractResult, extract_one, ingest, reextract
-from seethe.services.exports import CSV_COLUMNS, FORMATS, flat_row, geojson_feature, write_export
-from seethe.services.queries import incident_filter, outlet_names, place_ids, province_code, province_label
-from seethe.services.scoring import DatasetScore, ReportScore, score_dataset
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "CSV_COLUMNS", "DatasetScore", "Failure", "FORMATS", "IngestOptions", "IngestSummary", "ReextractResult", "ReportScore",
-    "extract_one", "flat_row", "geojson_feature", "incident_filter", "ingest", "outlet_names", "place_ids",
-    "province_code", "province_label", "reextract", "score_dataset", "write_export",
-]
+# Each service loads when first used: a face that only reads the store does
+# not pay for importing the extraction pipeline.
+_EXPORTS = {
+    **dict.fromkeys(["Failure", "IngestOptions", "IngestSummary", "ReextractResult", "extract_one", "ingest",
+                     "reextract"], "seethe.services.corpus"),
+    **dict.fromkeys(["CSV_COLUMNS", "FORMATS", "flat_row", "geojson_feature", "write_export"],
+                    "seethe.services.exports"),
+    **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "province_code", "province_label"],
+                    "seethe.services.queries"),
+    **dict.fromkeys(["DatasetScore", "ReportScore", "score_dataset"], "seethe.services.scoring"),
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'seethe.services' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

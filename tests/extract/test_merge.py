@@ -1,0 +1,48 @@
+"""merge_duplicates: the same incident told twice is one incident."""
+
+import datetime as dt
+
+from seethe.extract.assemble import merge_duplicates
+from seethe.geo import gazetteer_for
+from seethe.models import Incident, Location, TimeSpan
+
+
+def incident(profile, place_name=None, category="control.investigation", start="2021-05-03", end=None,
+             mention="May 3", offset=0, outlet=()):
+    place = gazetteer_for(profile).lookup(place_name)[0] if place_name else None
+    span = TimeSpan(dt.date.fromisoformat(start), dt.date.fromisoformat(end or start),
+                    "day" if mention else "unknown", mention)
+    return Incident(category=category, summary="s", location=Location.of(place, place_name, "KP"), time=span,
+                    evidence_text="e", evidence_start=offset, evidence_end=offset + 1, confidence=0.7,
+                    reported_by=tuple(outlet))
+
+
+def test_same_category_place_and_time_merge_and_keep_every_credit(profile):
+    merged = merge_duplicates([incident(profile, "Hyesan", outlet=["RFA"]),
+                               incident(profile, "Hyesan", offset=50, outlet=["Daily NK"])])
+    assert len(merged) == 1
+    assert merged[0].reported_by == ("RFA", "Daily NK") and merged[0].confidence > 0.7
+
+
+def test_different_places_stay_apart(profile):
+    assert len(merge_duplicates([incident(profile, "Hyesan"), incident(profile, "Chongjin", offset=50)])) == 2
+
+
+def test_different_days_stay_apart_but_an_untold_time_joins(profile):
+    assert len(merge_duplicates([incident(profile, "Hyesan"), incident(profile, "Hyesan", start="2021-03-01",
+                                                                       mention="March 1", offset=50)])) == 2
+    joined = merge_duplicates([incident(profile, "Hyesan"),
+                               incident(profile, "Hyesan", start="2021-03-01", end="2021-05-10", mention=None)])
+    assert len(joined) == 1 and joined[0].time.precision == "day"  # the told time wins
+
+
+def test_nested_places_merge_to_the_more_specific(profile):
+    merged = merge_duplicates([incident(profile, "Samsu County"), incident(profile, "Posong", offset=50)])
+    assert len(merged) == 1 and merged[0].location.name == "Posong"
+
+
+def test_a_placeless_mention_joins_only_a_nearby_placed_one(profile):
+    near = merge_duplicates([incident(profile, "Hyesan"), incident(profile, None, offset=50)], {0: 0, 50: 1})
+    assert len(near) == 1 and near[0].location.name == "Hyesan"
+    far = merge_duplicates([incident(profile, "Hyesan"), incident(profile, None, offset=50)], {0: 0, 50: 5})
+    assert len(far) == 2
