@@ -141,8 +141,10 @@ def score_report(gold_doc: dict, preds: list[dict]) -> dict[str, Counts]:
     return out
 
 
-def missed_and_false(gold_doc: dict, preds: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Required gold incidents not matched and predictions matching nothing (strict rule)."""
+def label_predictions(gold_doc: dict, preds: list[dict]) -> tuple[list[str], list[dict]]:
+    """Each prediction's verdict under the strict rule — ``tp`` (a required gold
+    incident), ``optional`` (an optional one: neither right nor wrong) or
+    ``false`` — and the required gold incidents no prediction matched."""
     published = _date(gold_doc["report"]["published"])
     required = [g for g in gold_doc["incidents"] if not g.get("optional")]
     optional = [g for g in gold_doc["incidents"] if g.get("optional")]
@@ -150,11 +152,52 @@ def missed_and_false(gold_doc: dict, preds: list[dict]) -> tuple[list[dict], lis
     matched = _matching(required, preds, ok)
     used = set(matched.values())
     rest_idx = [j for j in range(len(preds)) if j not in used]
-    absorbed = _matching(optional, [preds[j] for j in rest_idx], ok)
-    absorbed_idx = {rest_idx[p] for p in absorbed.values()}
-    missed = [g for i, g in enumerate(required) if i not in matched]
-    false = [preds[j] for j in rest_idx if j not in absorbed_idx]
-    return missed, false
+    absorbed = {rest_idx[p] for p in _matching(optional, [preds[j] for j in rest_idx], ok).values()}
+    labels = ["tp" if j in used else "optional" if j in absorbed else "false" for j in range(len(preds))]
+    return labels, [g for i, g in enumerate(required) if i not in matched]
+
+
+def missed_and_false(gold_doc: dict, preds: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Required gold incidents not matched and predictions matching nothing (strict rule)."""
+    labels, missed = label_predictions(gold_doc, preds)
+    return missed, [p for p, label in zip(preds, labels) if label == "false"]
+
+
+ERROR_KINDS = ("spurious: not a happening", "spurious: same happening told again", "spurious: wrong act or actor",
+               "wrong place", "wrong time", "missed")
+
+
+def _overlaps(span: list[int] | None, start: int, end: int) -> bool:
+    return bool(span) and span[0] < end and start < span[1]
+
+
+def classify_false(gold_doc: dict, pred: dict, true_preds: list[dict]) -> str:
+    """Why a prediction matched no gold incident: the kinds of ``ERROR_KINDS``.
+
+    Right category but a place or time that disagrees is a place or time error;
+    a sentence gold reads a different act from (or a gold incident at the same
+    place and time in another category) is the wrong act; the category of a
+    correct prediction of the report again is the same happening told again;
+    anything else was not a happening at all.
+    """
+    published = _date(gold_doc["report"]["published"])
+    golds = gold_doc["incidents"]
+    cat = pred["category"]
+    same_cat = [g for g in golds if cat in [g.get("category")] + list(g.get("alt_categories") or [])]
+    ploc = pred.get("location") or {}
+    for g in same_cat:
+        if places_agree(g.get("location") or {}, ploc, True) and not times_agree(g.get("time"), pred.get("time"), published):
+            return "wrong time"
+    if same_cat:
+        if any(p["category"] == cat for p in true_preds):
+            return "spurious: same happening told again"
+        return "wrong place"
+    ev = pred.get("evidence") or {}
+    if any(_overlaps(g.get("evidence_at"), ev.get("start", 0), ev.get("end", 0)) for g in golds) or any(
+            places_agree(g.get("location") or {}, ploc, True) and times_agree(g.get("time"), pred.get("time"), published)
+            and (g.get("location") or {}).get("precision") in POINT_PRECISIONS for g in golds):
+        return "spurious: wrong act or actor"
+    return "spurious: not a happening"
 
 
 def load_gold(path: Path) -> dict:

@@ -86,8 +86,9 @@ def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_c
 @profile_option
 @min_confidence_option(0.5)
 @click.option("--json", "as_json", is_flag=True, help="Print the totals as one JSON object.")
-@click.option("--errors", is_flag=True, help="List missed gold incidents and false predictions.")
-def eval_command(dataset, profile, min_confidence, as_json, errors):
+@click.option("--errors", is_flag=True, help="Group the errors by kind, with counts, then list them.")
+@click.option("--calibration", is_flag=True, help="How often incidents in each band of confidence are right.")
+def eval_command(dataset, profile, min_confidence, as_json, errors, calibration):
     """Score extraction on a folder of reports with NAME.gold.json files.
 
     Uses the matching rules of the incident format spec (strict, place,
@@ -98,6 +99,13 @@ def eval_command(dataset, profile, min_confidence, as_json, errors):
     if not result.reports:
         raise click.ClickException(f"{folder}: no *.gold.json files")
     summary = result.summary()
+    if errors:
+        summary["errors"] = result.errors_by_kind()
+    if calibration:
+        n, share = result.share_right_at(0.8)
+        summary["calibration"] = {"bins": [{"low": b.low, "high": b.high, "predictions": b.predictions,
+                                            "right": b.right} for b in result.calibration()],
+                                  "at_0.8": {"predictions": n, "share_right": share}}
     if as_json:
         click.echo(json.dumps(summary))
         return
@@ -106,18 +114,47 @@ def eval_command(dataset, profile, min_confidence, as_json, errors):
         click.echo(f"{rep.name:48s} strict tp={s.tp:2d} fp={s.fp:2d} fn={s.fn:2d}")
         if rep.error:
             note(rep.error)
-        if errors:
-            for g in rep.missed:
-                click.echo(f"    missed {g['category']:28s} {g.get('place', '')} {g['time'].get('start')}…{g['time'].get('end')}")
-            for p in rep.false:
-                loc = p["location"]
-                click.echo(f"    false  {p['category']:28s} {loc.get('name')} {loc.get('admin1_iso')} "
-                           f"{p['time']['start']}…{p['time']['end']} | {p['evidence']['text'][:90]}")
+    if errors:
+        _print_errors(result)
+    if calibration:
+        _print_calibration(result)
     click.echo(f"reports={summary['reports']}")
     for rule in ("strict", "place", "family"):
         s = summary[rule]
         click.echo(f"{rule:6s} P={s['precision']:.3f} R={s['recall']:.3f} F1={s['f1']:.3f} "
                    f"(tp={s['tp']} fp={s['fp']} fn={s['fn']})")
+
+
+def _print_errors(result) -> None:
+    """Errors grouped by kind, largest first, each with its cases: where the points are."""
+    by_kind = result.errors_by_kind()
+    click.echo("\nerrors by kind:")
+    for kind, n in sorted(by_kind.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {n:4d}  {kind}")
+    for kind in sorted(by_kind, key=lambda k: -by_kind[k]):
+        if not by_kind[kind]:
+            continue
+        click.echo(f"\n{kind} ({by_kind[kind]}):")
+        for rep in result.reports:
+            if kind == "missed":
+                for g in rep.missed:
+                    click.echo(f"  {rep.name[:-10]:44s} {g['category']:28s} {str(g.get('place', ''))[:30]:30s} "
+                               f"{g['time'].get('start')}…{g['time'].get('end')}")
+                continue
+            for p, k in zip(rep.predictions, rep.kinds):
+                if k == kind:
+                    loc = p["location"]
+                    click.echo(f"  {rep.name[:-10]:44s} {p['category']:28s} {str(loc.get('name'))[:20]:20s} "
+                               f"{p['time']['start']}…{p['time']['end']} | {p['evidence']['text'][:80]}")
+
+
+def _print_calibration(result) -> None:
+    click.echo("\nconfidence     incidents  right  share right")
+    for b in result.calibration():
+        share = f"{b.share:.2f}" if b.share is not None else "  - "
+        click.echo(f"  {b.low:.1f}–{b.high:.1f}    {b.predictions:9d}  {b.right:5d}  {share:>11s}")
+    n, share = result.share_right_at(0.8)
+    click.echo(f"  ≥ 0.8      {n:9d}         {share:.2f}" if share is not None else "  ≥ 0.8: none")
 
 
 @click.command("demo")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from seethe.errors import SeetheError
-from seethe.evaluate import RULES, Counts, gold_files, load_gold, missed_and_false, score_report
+from seethe.evaluate import ERROR_KINDS, RULES, Counts, classify_false, gold_files, label_predictions, load_gold, score_report
 from seethe.extract import Extractor
 from seethe.ingest import parse_date, read_report
 
@@ -24,9 +24,26 @@ class ReportScore:
     name: str
     counts: dict[str, Counts]
     predictions: list[dict[str, Any]]
+    labels: list[str]  # per prediction: tp, optional, false
+    kinds: list[str | None]  # per prediction: why it is false (None when it is not)
     missed: list[dict[str, Any]]
-    false: list[dict[str, Any]]
     error: str | None = None  # the report could not be read
+
+    @property
+    def false(self) -> list[dict[str, Any]]:
+        return [p for p, label in zip(self.predictions, self.labels) if label == "false"]
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    predictions: int
+    right: int  # matched a gold incident (required, or optional: not wrong)
+
+    @property
+    def share(self) -> float | None:
+        return self.right / self.predictions if self.predictions else None
 
 
 @dataclass
@@ -50,6 +67,30 @@ class DatasetScore:
                       "precision": round(p, 3), "recall": round(rec, 3), "f1": round(f, 3)}
         return out
 
+    def errors_by_kind(self) -> dict[str, int]:
+        """Counts of false predictions by why they are false, and of missed gold incidents."""
+        out = dict.fromkeys(ERROR_KINDS, 0)
+        for rep in self.reports:
+            for kind in rep.kinds:
+                if kind:
+                    out[kind] += 1
+            out["missed"] += len(rep.missed)
+        return out
+
+    def calibration(self, edges: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)) -> list[CalibrationBin]:
+        """How often predictions in each band of confidence are right."""
+        pairs = [(p["confidence"], label != "false") for rep in self.reports
+                 for p, label in zip(rep.predictions, rep.labels)]
+        return [CalibrationBin(lo, min(hi, 1.0), sum(1 for c, _ in pairs if lo <= c < hi),
+                               sum(1 for c, ok in pairs if lo <= c < hi and ok))
+                for lo, hi in zip(edges, edges[1:])]
+
+    def share_right_at(self, threshold: float) -> tuple[int, float | None]:
+        """(predictions with confidence ≥ threshold, share of them right)."""
+        oks = [label != "false" for rep in self.reports for p, label in zip(rep.predictions, rep.labels)
+               if p["confidence"] >= threshold]
+        return len(oks), (sum(oks) / len(oks) if oks else None)
+
     def detail(self) -> str:
         """One line per report (strict counts), for a test failure message or a log."""
         return "\n".join(f"{r.name}: tp={r.counts['strict'].tp} fp={r.counts['strict'].fp} fn={r.counts['strict'].fn}"
@@ -72,6 +113,9 @@ def score_dataset(folder: str | Path, extractor: Extractor) -> DatasetScore:
             preds = [i.to_dict() for i in extractor.extract(report)]
         except SeetheError as exc:
             error, preds = exc.one_line(), []
-        missed, false = missed_and_false(gold, preds)
-        result.reports.append(ReportScore(gold_path.name, score_report(gold, preds), preds, missed, false, error))
+        labels, missed = label_predictions(gold, preds)
+        true_preds = [p for p, label in zip(preds, labels) if label != "false"]
+        kinds = [classify_false(gold, p, true_preds) if label == "false" else None for p, label in zip(preds, labels)]
+        result.reports.append(ReportScore(gold_path.name, score_report(gold, preds), preds, labels, kinds, missed,
+                                          error))
     return result
