@@ -1,92 +1,311 @@
-"""Assembly: from cues, places, times and credits to incidents.
+"""Assembly: from cues, places, times and credits to incidents, one decision per step.
 
-One incident per (category, place, span).  The rules mirror how reports are
-written:
+Every cue in a body sentence becomes a ``Draft``, an explicit record that the
+steps fill in turn, in the order a reader decides:
 
-* a sentence that lists places ("in Pyongsong, Hamhung, Chongjin, and even
-  Pyongyang") yields one incident per place; otherwise the place nearest the
-  cue is taken;
-* a sentence with no place or time takes the last one named earlier in its
-  paragraph, then the last place named earlier in the report (quotes follow
-  the paragraph that set the scene), with lower confidence;
-* a short fragment that follows a sentence ("On the night of Kim Il-sung's
-  birthday.") belongs to it;
-* inside a paragraph that quotes a dated source, "these days" and undated
-  incidents are read against the date the source spoke;
-* the same incident named twice is one incident: same category and place,
-  spans that overlap (or one unknown) merge, keeping the more precise time.
+1. ``choose_happening`` — does the sentence report a happening at all, or is
+   it background, a statistic, a hypothetical, commentary?  (page furniture
+   never gets here);
+2. ``choose_act`` — is this cue's act the sentence's main act, and who does it?
+3. ``choose_place`` — where: the sentence's own place (one incident per place
+   of a list), else the place carried from the paragraph, "the city", the
+   next place of the paragraph, the scene set just before, the one place of
+   the story;
+4. ``choose_time`` — when: the sentence's own time, else the paragraph's, the
+   date its source spoke, or the weeks before publication;
+5. ``choose_credit`` — who reported it;
+6. ``score`` — the confidence model (profile data) turns the named evidence
+   the steps left into a probability.
+
+Each step leaves its evidence in ``Draft.features`` under a name; the weights
+of those names are the profile's ``confidence.json``.  Drafts under the
+minimum confidence are set aside; the same incident told twice is one
+incident (``merge_duplicates``).
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from seethe.extract.attribution import Credit, credits_for, introduces_quote
-from seethe.extract.when import TimeMention, default_span, resolve_mention
-from seethe.geo import contains, specificity
+from seethe.extract.confidence import ConfidenceModel
+from seethe.extract.furniture import FurniturePatterns
+from seethe.extract.happening import HappeningWords, act_features, sentence_features
+from seethe.extract.scene import Scene, Tracker, build_scene, distance, group_lists
+from seethe.extract.when import TimeMention, default_span
+from seethe.geo import contains
 from seethe.models import CueMatch, Incident, Location, Place, PlaceMention, ReportRef, TimeSpan
-from seethe.text import Document, Sentence, Span
+from seethe.text import Document, Sentence
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "unknown": 5}
-_WORDS = re.compile(r"\w+")
+_BROAD_TYPES = ("province", "country", "region")
 
 
 @dataclass(frozen=True, slots=True)
 class Resources:
-    """What assembly needs from the profile."""
+    """What assembly needs from the profile and its language, compiled once."""
 
     labels: dict[str, str]
     abroad_ok: frozenset[str]
     country: str
     actor_terms: Any  # Aho-Corasick automaton: term -> (length, actor label)
-    out_of_scope: frozenset[str] = frozenset()
-    # The language's patterns (from the lexicon):
-    list_gap: re.Pattern[str] = re.compile(r"(?!)")  # between the places of a list: ", ", " and "
-    first_person: re.Pattern[str] = re.compile(r"(?!)")  # the writer's own voice: "I", "we"
-    sourced: re.Pattern[str] = re.compile(r"(?!)")  # a paragraph that cites someone: "a source said"
-    place_anaphora: re.Pattern[str] = re.compile(r"(?!)")  # "the city", "the county" (group "noun")
-    anaphor_types: dict[str, tuple[str, ...]] = field(default_factory=dict)  # noun -> place types it refers to
-    clause_cut: re.Pattern[str] = re.compile(r"(?!)")  # where a summary's clause ends
+    out_of_scope: frozenset[str]
+    list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
+    first_person: re.Pattern[str]  # the writer's own voice: "I", "we"
+    sourced: re.Pattern[str]  # a paragraph that cites someone: "a source said"
+    place_anaphora: re.Pattern[str]  # "the city", "the county" (group "noun")
+    anaphor_types: dict[str, tuple[str, ...]]  # noun -> place types it refers to
+    clause_cut: re.Pattern[str]  # where a summary's clause ends
+    furniture: FurniturePatterns
+    happening: HappeningWords
+    state_actors: frozenset[str]  # actor labels on the state's side
+    model: ConfidenceModel
 
 
-def _group_lists(mentions: list[PlaceMention], text: str, gap: re.Pattern[str]) -> list[list[PlaceMention]]:
-    groups: list[list[PlaceMention]] = []
-    for m in mentions:
-        if groups and gap.match(text[groups[-1][-1].end:m.start]):
-            groups[-1].append(m)
-        else:
-            groups.append([m])
-    return groups
+@dataclass
+class Draft:
+    """One candidate incident as the steps decide it."""
+
+    k: int  # the sentence
+    cue: CueMatch
+    actor: str | None = None
+    places: list[PlaceMention] = field(default_factory=list)
+    time: TimeSpan | None = None
+    credit: tuple[str, ...] = ()
+    features: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+    dropped: str | None = None  # why a step set it aside
+
+    @property
+    def category(self) -> str:
+        return self.cue.category
 
 
-def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
-    if a1 <= b0:
-        return b0 - a1
-    if b1 <= a0:
-        return a0 - b1
-    return 0
+def assemble(
+    doc: Document,
+    cues: dict[int, list[CueMatch]],
+    places: list[PlaceMention],
+    times: list[TimeMention],
+    credits: list[Credit],
+    published: dt.date,
+    res: Resources,
+    min_confidence: float = 0.0,
+    own_outlet: str | None = None,
+) -> tuple[list[Incident], list[Draft]]:
+    """Incidents with at least ``min_confidence``, deduplicated, in text order; and every draft.
+
+    ``own_outlet`` is the outlet that published the report when it reports
+    first-hand (not a blog relaying others): it is credited where the text
+    credits no one.
+    """
+    scene = build_scene(doc, cues, places, times, credits, published, res)
+    tracker = Tracker(scene, res.list_gap)
+    drafts: list[Draft] = []
+    for k, s in enumerate(doc.sentences):
+        if s.paragraph in scene.furniture:
+            continue
+        strong = scene.strong(k)
+        told = scene.event_times(k)
+        if k in cues:
+            drafts.extend(_drafts_of_sentence(k, s, cues[k], scene, tracker, res, own_outlet))
+        tracker.remember_places(strong, s.paragraph)
+        tracker.remember_time(told, s.paragraph)
+    incidents = [inc for d in drafts if d.dropped is None and d.confidence >= min_confidence
+                 for inc in _incidents_of(d, scene, res)]
+    paragraph_of = {s.start: s.paragraph for s in doc.sentences}
+    return merge_duplicates(incidents, paragraph_of, res.model.repeat_bonus), drafts
+
+
+def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene, tracker: Tracker, res: Resources,
+                        own_outlet: str | None) -> list[Draft]:
+    happening = choose_happening(scene, k, res)
+    out = []
+    for cue in cues:
+        d = Draft(k, cue, features=dict(happening))
+        # The report told this kind of act before: the same happening again, or another like it.
+        d.features["told_before"] = float(cue.category in tracker.told_categories)
+        d.features[f"family:{cue.category.split('.', 1)[0]}"] = 1.0
+        choose_act(d, scene, cues, res)
+        choose_place(d, scene, tracker, res)
+        if d.dropped:
+            out.append(d)
+            continue
+        choose_time(d, scene, tracker)
+        choose_credit(d, scene, own_outlet)
+        score(d, res.model)
+        out.append(d)
+    tracker.told_categories.update(c.category for c in cues)
+    return out
+
+
+# -- 1. the happening -------------------------------------------------------
+
+def choose_happening(scene: Scene, k: int, res: Resources) -> dict[str, float]:
+    """The sentence's marks of a reported happening (and of context), as named features."""
+    return sentence_features(scene, k, res.happening)
+
+
+# -- 2. the act and its actor -----------------------------------------------
+
+def choose_act(d: Draft, scene: Scene, cues: list[CueMatch], res: Resources) -> None:
+    """Who performs the cue's act (the actor named nearest it), and whether it is the sentence's main act."""
+    d.actor = _nearest_actor(scene.actors.get(d.k, []), d.cue)
+    d.features.update(act_features(scene, d.k, d.cue, cues, d.actor, res.state_actors, res.happening))
+
+
+def _nearest_actor(mentions: list[tuple[int, int, str]], cue: CueMatch) -> str | None:
+    best = None
+    for a, b, label in mentions:
+        gap = distance(a, b, cue.start, cue.end)
+        if best is None or gap < best[0]:
+            best = (gap, label)
+    return best[1] if best else None
+
+
+# -- 3. the place -------------------------------------------------------------
+
+def _usable_place(place: Place, category: str, res: Resources) -> bool:
+    return place.country not in res.out_of_scope and (place.country == res.country or category in res.abroad_ok)
 
 
 def _usable(m: PlaceMention, category: str, res: Resources) -> bool:
-    if m.score < 0.5 or m.place.country in res.out_of_scope:
-        return False
-    if m.place.country != res.country and category not in res.abroad_ok:
-        return False
-    return True
+    return m.score >= 0.5 and _usable_place(m.place, category, res)
 
 
-def _is_weak(m: PlaceMention, country: str) -> bool:
-    """The country itself ("North Korea", "North Korean"): context, not a location."""
-    return m.place.type in ("country",) and m.place.country == country and m.place.id == country.lower()
+def choose_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources) -> None:
+    """Where the act happened, and where that knowledge came from (``place:<basis>`` feature)."""
+    k, category = d.k, d.category
+    in_sentence = [m for m in scene.places.get(k, ()) if m.score >= 0.5]
+    usable = [m for m in scene.strong(k) if _usable(m, category, res)]
+    if not usable and any(m.place.country in res.out_of_scope for m in in_sentence):
+        d.dropped = "it happened where the profile does not look"  # police in a South Korean city
+        return
+    if usable:
+        chosen, basis = _place_in_sentence(d.cue, usable, scene, tracker, res), "sentence"
+    else:
+        chosen, basis = _carried_place(d, scene, tracker, res, in_sentence)
+    story = tracker.single_story()
+    # A province stands for the story's town inside it ("a source in X Province").
+    if len(chosen) == 1 and chosen[0].place.type == "province" and story is not None \
+            and contains(chosen[0].place, story):
+        chosen, basis = [PlaceMention(-1, -1, story.name, story)], basis if basis != "none" else "story"
+    d.places = chosen
+    d.features[f"place:{basis}"] = 1.0
+    d.features["place_broad"] = float(bool(chosen) and all(m.place.type in _BROAD_TYPES for m in chosen))
+
+
+def _place_in_sentence(cue: CueMatch, usable: list[PlaceMention], scene: Scene, tracker: Tracker,
+                       res: Resources) -> list[PlaceMention]:
+    """The sentence's place nearest the cue; a list of places is one incident each."""
+    groups = group_lists(usable, scene.doc.text, res.list_gap)
+    chosen = min(groups, key=lambda g: (
+        # Rivers and regions locate less well than towns: prefer any other group.
+        all(m.place.type in ("feature", "region") for m in g),
+        distance(g[0].start, g[-1].end, cue.start, cue.end), g[0].start))
+    # "A source in X Province" after the story named a town in X: the town.
+    if len(chosen) == 1 and chosen[0].place.type == "province":
+        paragraph = scene.doc.sentences[scene.sentence_of(cue.start)].paragraph
+        inner = [m for m in (tracker.last_place_in_para.get(paragraph) or tracker.last_place_doc)
+                 if contains(chosen[0].place, m.place)]
+        if inner:
+            return inner
+    return chosen
+
+
+def _carried_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources,
+                   in_sentence: list[PlaceMention]) -> tuple[list[PlaceMention], str]:
+    """A place the sentence does not name itself, as a reader would carry it."""
+    k, category = d.k, d.category
+    s = scene.doc.sentences[k]
+    folded = scene.doc.folded[s.start:s.end]
+    carried = [m for m in tracker.last_place_in_para.get(s.paragraph, []) if _usable(m, category, res)]
+    if carried:
+        return carried, "paragraph"
+    anaphor = res.place_anaphora.search(folded)
+    typed = tracker.recent_of_type(res.anaphor_types.get(anaphor.group("noun"), ())) if anaphor else None
+    if typed is not None and _usable(typed, category, res):
+        return [typed], "anaphor"  # "the city's detention center": the last city named
+    ahead = [m for m in tracker.next_place_in_para(k) if _usable(m, category, res)]
+    weak = any(scene.is_weak(m) or m.place.type == "country" for m in in_sentence)
+    ahead_is_broad = ahead and all(m.place.type in ("country", "region") for m in ahead)
+    if ahead and not weak and not (ahead_is_broad and tracker.last_place_para == s.paragraph - 1):
+        return ahead, "ahead"
+    if s.paragraph in scene.commentary or weak:
+        return [], "none"
+    # The scene set in the paragraph just before carries into the quotes that
+    # follow; "the city", "the county" and one-place stories carry further.
+    previous = [m for m in tracker.last_place_doc if _usable(m, category, res)]
+    if previous and (tracker.last_place_para == s.paragraph - 1 or anaphor is not None):
+        return previous, "previous"
+    story = tracker.single_story()
+    if story is not None and _usable_place(story, category, res):
+        return [PlaceMention(-1, -1, story.name, story)], "story"
+    return [], "none"
+
+
+# -- 4. the time --------------------------------------------------------------
+
+def choose_time(d: Draft, scene: Scene, tracker: Tracker) -> None:
+    """When it happened, and where that came from (``time:<basis>`` feature)."""
+    s = scene.doc.sentences[d.k]
+    told = scene.event_times(d.k)
+    if told:
+        cue = d.cue
+        d.time = min(told, key=lambda t: distance(t.offset or 0, (t.offset or 0) + len(t.mention or ""),
+                                                  cue.start, cue.end))
+        basis = "sentence"
+    elif s.paragraph in tracker.last_time_in_para:
+        d.time, basis = tracker.last_time_in_para[s.paragraph], "paragraph"
+    elif s.paragraph in scene.speech_date:
+        spoke = scene.speech_date[s.paragraph]
+        d.time, basis = TimeSpan(spoke - dt.timedelta(days=7), spoke, "week", None, None), "speech"
+    else:
+        d.time, basis = default_span(scene.published), "default"
+    d.features[f"time:{basis}"] = 1.0
+
+
+# -- 5. the credit ------------------------------------------------------------
+
+def choose_credit(d: Draft, scene: Scene, own_outlet: str | None) -> None:
+    """The outlets the report credits for the sentence's paragraph, or the publisher's own reporting."""
+    s = scene.doc.sentences[d.k]
+    para = scene.doc.paragraphs[s.paragraph]
+    credited = credits_for(scene.credits, s.paragraph, introduces_quote(scene.doc.text[para.start:para.end]))
+    d.credit = credited or ((own_outlet,) if own_outlet else ())
+    d.features["credited"] = float(bool(credited))
+
+
+# -- 6. the score -------------------------------------------------------------
+
+def score(d: Draft, model: ConfidenceModel) -> None:
+    d.confidence = min(0.99, max(0.01, model.probability(d.features)))
+
+
+# -- from drafts to incidents -------------------------------------------------
+
+def _incidents_of(d: Draft, scene: Scene, res: Resources) -> list[Incident]:
+    """One incident per place the draft names (a list of towns is one incident each)."""
+    doc = scene.doc
+    s = doc.sentences[d.k]
+    summary = _summary(res.labels.get(d.category, d.category), doc.text, s, d.cue, res.clause_cut)
+    report = ReportRef.of(doc.report)
+    targets: list[PlaceMention | None] = list(d.places) or [None]
+    assert d.time is not None
+    return [Incident(
+        category=d.category, summary=summary,
+        location=Location.of(m.place if m else None, m.text if m else None, res.country),
+        time=d.time, evidence_text=doc.text[s.start:s.end], evidence_start=s.start, evidence_end=s.end,
+        confidence=d.confidence, reported_by=d.credit, actors=(d.actor,) if d.actor else (),
+        rule_ids=(d.cue.rule_id,), report=report,
+    ) for m in targets]
 
 
 def _summary(label: str, text: str, s: Sentence, cue: CueMatch, clause_cut: re.Pattern[str]) -> str:
+    """The clause around the cue, at most ~140 characters, after the category's label."""
     sentence = text[s.start:s.end].strip().strip('"').strip()
-    # The clause around the cue, at most ~140 characters.
     lo, hi = s.start, s.end
     for m in clause_cut.finditer(text[s.start:s.end]):
         cut = s.start + m.start()
@@ -102,307 +321,18 @@ def _summary(label: str, text: str, s: Sentence, cue: CueMatch, clause_cut: re.P
     return f"{label}: {clause or sentence[:140]}"
 
 
-def _actors(mentions: list[tuple[int, int, str]], cue: CueMatch) -> tuple[str, ...]:
-    """The actor named nearest the cue in its sentence, if any."""
-    best = None
-    for a, b, label in mentions:
-        d = _distance(a, b, cue.start, cue.end)
-        if best is None or d < best[0]:
-            best = (d, label)
-    return (best[1],) if best else ()
-
-
-def _header_paragraphs(text: str, paragraphs: tuple[Span, ...]) -> set[int]:
-    """The report's head: headline, dateline, byline and notes before the body.
-
-    Leading paragraphs that are short and end without sentence punctuation
-    (a headline), "Key: value" lines (Published:, Outlet:) and bracketed
-    notes; the body starts at the first other paragraph.
-    """
-    heads: set[int] = set()
-    for i, para in enumerate(paragraphs[:8]):
-        body = text[para.start:para.end].strip()
-        short = len(_WORDS.findall(body)) <= 20
-        headline = short and not re.search(r"[.!?\"']$", body)
-        meta = short and re.match(r"^[A-Z][\w ]{1,20}:\s", body) is not None and body.count(".") <= 1
-        note = body.startswith("[") and body.endswith("]")
-        if not (headline or meta or note):
-            break
-        heads.add(i)
-    return heads
-
-
-def assemble(
-    doc: Document,
-    cues: dict[int, list[CueMatch]],
-    places: list[PlaceMention],
-    times: list[TimeMention],
-    credits: list[Credit],
-    published: dt.date,
-    res: Resources,
-    min_confidence: float = 0.0,
-    own_outlet: str | None = None,
-) -> list[Incident]:
-    """Incidents from the stages' annotations with at least ``min_confidence``,
-    deduplicated, in text order.
-
-    ``own_outlet`` is the outlet that published the report when it reports
-    first-hand (not a blog relaying others): it is credited where the text
-    credits no one.
-    """
-    text = doc.text
-    sentences = doc.sentences
-    places_by_sentence: dict[int, list[PlaceMention]] = {}
-    times_by_sentence: dict[int, list[TimeMention]] = {}
-    starts = [s.start for s in sentences]
-
-    def sentence_of(offset: int) -> int:
-        return max(0, bisect.bisect_right(starts, offset) - 1)
-
-    for m in places:
-        places_by_sentence.setdefault(sentence_of(m.start), []).append(m)
-    for t in times:
-        times_by_sentence.setdefault(sentence_of(t.start), []).append(t)
-
-    titles = _header_paragraphs(text, doc.paragraphs)
-
-    # Actors named in sentences with cues, found in one pass over the report.
-    actors_by_sentence: dict[int, list[tuple[int, int, str]]] = {}
-    folded = doc.folded
-    n = len(folded)
-    for end, (length, label) in res.actor_terms.iter(folded):
-        a, b = end - length + 1, end + 1
-        if (a > 0 and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum()):
-            continue
-        k = sentence_of(a)
-        if k in cues:
-            actors_by_sentence.setdefault(k, []).append((a, b, label))
-
-    # The reference date of each paragraph: the date a quoted source spoke, if given.
-    para_ref: dict[int, dt.date] = {}
-    for t in times:
-        if t.kind == "speech":
-            span = resolve_mention(t, published)
-            if span is not None:
-                para_ref.setdefault(sentences[sentence_of(t.start)].paragraph, span.start)
-    # Later paragraphs quoting the same source read dates against the same day.
-    carried_ref: dict[int, dt.date] = {}
-    current = None
-    for p_index in range(len(doc.paragraphs)):
-        current = para_ref.get(p_index, current)
-        if current is not None:
-            carried_ref[p_index] = current
-
-    # Fragments: a short sentence without a cue lends its places and times to the one before.
-    for k in range(1, len(sentences)):
-        s = sentences[k]
-        if k in cues or len(_WORDS.findall(text, s.start, s.end)) > 10:
-            continue
-        if sentences[k - 1].paragraph != s.paragraph or k - 1 not in cues:
-            continue
-        places_by_sentence.setdefault(k - 1, []).extend(places_by_sentence.get(k, []))
-        times_by_sentence.setdefault(k - 1, []).extend(times_by_sentence.get(k, []))
-
-    def strong_in(k: int) -> list[PlaceMention]:
-        return [m for m in places_by_sentence.get(k, [])
-                if m.score >= 0.5 and not _is_weak(m, res.country) and m.place.country not in res.out_of_scope]
-
-    def next_place_in_para(k: int) -> list[PlaceMention]:
-        """The first places named later in the same paragraph (the lead named no place)."""
-        para = sentences[k].paragraph
-        for j in range(k + 1, len(sentences)):
-            if sentences[j].paragraph != para:
-                break
-            strong_j = strong_in(j)
-            if strong_j:
-                groups = _group_lists(strong_j, text, res.list_gap)
-                return min(groups, key=lambda g: min(specificity(m.place) for m in g))
-        return []
-
-    # A paragraph of commentary names no place, time or source: its cues are
-    # the writer's generalizations more often than incidents.
-    # Only a report written in its author's own voice ("I", "we") has commentary.
-    commentary: set[int] = set()
-    unquoted = re.sub(r'"[^"]*"', " ", text)
-    if res.first_person.search(unquoted):
-        for p_index, para in enumerate(doc.paragraphs):
-            body = text[para.start:para.end]
-            has_place = any(m.score >= 0.5 and not _is_weak(m, res.country) and para.start <= m.start < para.end for m in places)
-            has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
-            has_credit = any(c.paragraph == p_index for c in credits)
-            sourced = re.search(r'"[^"]{40,}"', body) is not None or res.sourced.search(body) is not None
-            if not (has_place or has_time or has_credit or sourced):
-                commentary.add(p_index)
-
-    incidents: list[Incident] = []
-    report_ref = ReportRef.of(doc.report)
-    last_place_in_para: dict[int, list[PlaceMention]] = {}
-    last_place_doc: list[PlaceMention] = []
-    last_place_para = -1
-    # Specific places (below province) named so far, to tell a one-place story from a roundup.
-    story_places: dict[str, Place] = {}
-    story_version, single_story = 0, None
-    last_time_in_para: dict[int, TimeSpan] = {}
-    recent_places: list[PlaceMention] = []
-
-    def _remember(strong: list[PlaceMention], paragraph: int) -> None:
-        nonlocal last_place_doc, last_place_para
-        recent_places.extend(strong)
-        last_place_in_para[paragraph] = _group_lists(strong, text, res.list_gap)[-1]
-        last_place_doc = last_place_in_para[paragraph]
-        last_place_para = paragraph
-        for m in strong:
-            if m.place.country == res.country and m.place.type not in ("province", "country", "region", "feature"):
-                story_places.setdefault(m.place.id, m.place)
-
-    for k, s in enumerate(sentences):
-        if s.paragraph in titles:
-            continue
-        ref = carried_ref.get(s.paragraph, published)
-        strong = strong_in(k)
-        s_times = []
-        event_times = [t for t in times_by_sentence.get(k, []) if t.kind == "event"]
-        if k not in cues:
-            # Only the carried state changes: the last time and the places named.
-            for t in reversed(event_times):
-                span = resolve_mention(t, ref)
-                if span is not None and span.start <= published + dt.timedelta(days=1):
-                    last_time_in_para[s.paragraph] = span
-                    break
-            if strong:
-                _remember(strong, s.paragraph)
-            continue
-        for t in event_times:
-            span = resolve_mention(t, ref)
-            if span is not None and span.start <= published + dt.timedelta(days=1):
-                s_times.append(span)
-        s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
-        sentence_text = doc.folded[s.start:s.end]
-        refers_back = res.place_anaphora.search(sentence_text) is not None
-        if story_version != len(story_places):
-            story_version, single_story = len(story_places), _single_story(story_places)
-        named_out = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5 and m.place.country in res.out_of_scope]
-        actor_mentions = actors_by_sentence.get(k, [])
-        for cue in cues.get(k, []):
-            usable = [m for m in strong if _usable(m, cue.category, res)]
-            if named_out and not usable:
-                continue  # it happened where the profile does not look (police in a South Korean city)
-            place_conf = 0.05
-            chosen: list[PlaceMention] = []
-            if usable:
-                groups = _group_lists(usable, text, res.list_gap)
-                chosen = min(groups, key=lambda g: (
-                    # Rivers and regions locate less well than towns: prefer any other group.
-                    all(m.place.type in ("feature", "region") for m in g),
-                    _distance(g[0].start, g[-1].end, cue.start, cue.end), g[0].start))
-                # "A source in X Province" after the story named a town in X: the town.
-                if len(chosen) == 1 and chosen[0].place.type == "province":
-                    inner = [m for m in (last_place_in_para.get(s.paragraph) or last_place_doc)
-                             if contains(chosen[0].place, m.place)]
-                    if inner:
-                        chosen = inner
-            else:
-                carried = [m for m in last_place_in_para.get(s.paragraph, []) if _usable(m, cue.category, res)]
-                ahead = [m for m in next_place_in_para(k) if _usable(m, cue.category, res)]
-                weak = any(_is_weak(m, res.country) or m.place.type == "country" for m in s_places)
-                ahead_is_broad = ahead and all(m.place.type in ("country", "region") for m in ahead)
-                anaphor = res.place_anaphora.search(sentence_text)
-                typed = _recent_of_type(recent_places, res.anaphor_types.get(anaphor.group("noun"), ())) if anaphor else None
-                if carried:
-                    chosen, place_conf = carried, -0.05
-                elif typed is not None and _usable(typed, cue.category, res):
-                    chosen, place_conf = [typed], -0.07  # "the city's detention center": the last city named
-                elif ahead and not weak and not (ahead_is_broad and last_place_para == s.paragraph - 1):
-                    chosen, place_conf = ahead, -0.07
-                elif s.paragraph not in commentary and not weak:
-                    # The scene set in the paragraph just before carries into the quotes that
-                    # follow; "the city", "the county" and one-place stories carry further.
-                    doc_place = [m for m in last_place_doc if _usable(m, cue.category, res)]
-                    if doc_place and (last_place_para == s.paragraph - 1 or refers_back):
-                        chosen, place_conf = doc_place, -0.1
-                    elif single_story is not None and _usable_place(single_story, cue.category, res):
-                        chosen = [PlaceMention(-1, -1, single_story.name, single_story)]
-                        place_conf = -0.1
-                if not chosen:
-                    place_conf = -0.15
-            # A province stands for the story's town inside it ("a source in X Province").
-            if len(chosen) == 1 and chosen[0].place.type == "province" and single_story is not None \
-                    and contains(chosen[0].place, single_story):
-                chosen = [PlaceMention(-1, -1, single_story.name, single_story)]
-            if s_times:
-                span = min(s_times, key=lambda t: _distance(t.offset or 0, (t.offset or 0) + len(t.mention or ""), cue.start, cue.end))
-                time_conf = 0.03
-            elif s.paragraph in last_time_in_para:
-                span, time_conf = last_time_in_para[s.paragraph], 0.0
-            elif s.paragraph in para_ref:
-                ref = para_ref[s.paragraph]
-                span = TimeSpan(ref - dt.timedelta(days=7), ref, "week", None, None)
-                time_conf = 0.0
-            else:
-                span, time_conf = default_span(published), -0.02
-            para = doc.paragraphs[s.paragraph]
-            reported = credits_for(credits, s.paragraph, introduces_quote(text[para.start:para.end])) \
-                or ((own_outlet,) if own_outlet else ())
-            confidence = cue.weight + place_conf + time_conf + (0.02 if reported else 0.0)
-            if s.paragraph in commentary:
-                confidence -= 0.15
-            confidence = max(0.05, min(0.99, confidence))
-            evidence = text[s.start:s.end]
-            summary = _summary(res.labels.get(cue.category, cue.category), text, s, cue, res.clause_cut)
-            actors = _actors(actor_mentions, cue)
-            targets: list[PlaceMention | None] = list(chosen) or [None]
-            for m in targets:
-                incidents.append(Incident(
-                    category=cue.category, summary=summary,
-                    location=Location.of(m.place if m else None, m.text if m else None, res.country),
-                    time=span, evidence_text=evidence, evidence_start=s.start, evidence_end=s.end,
-                    confidence=confidence, reported_by=reported, actors=actors, rule_ids=(cue.rule_id,),
-                    report=report_ref,
-                ))
-        if strong:
-            _remember(strong, s.paragraph)
-        if s_times:
-            last_time_in_para[s.paragraph] = s_times[-1]
-    paragraph_of = {s.start: s.paragraph for s in sentences}
-    kept = [i for i in incidents if i.confidence >= min_confidence]
-    return merge_duplicates(kept, paragraph_of)
-
-
-def _recent_of_type(recent: list[PlaceMention], kinds: tuple[str, ...]) -> PlaceMention | None:
-    """The last place named that "the city", "the county" ... can refer to."""
-    if not kinds:
-        return None
-    for m in reversed(recent):
-        if m.place.type in kinds:
-            return m
-    return None
-
-
-def _single_story(story: dict[str, Place]) -> Place | None:
-    """The one place a story is about, when every specific place named so far is it or inside it."""
-    if not story:
-        return None
-    places = list(story.values())
-    for p in places:
-        if all(q.id == p.id or contains(p, q) for q in places):
-            return p
-    return None
-
-
-def _usable_place(place: Place, category: str, res: Resources) -> bool:
-    return place.country not in res.out_of_scope and (place.country == res.country or category in res.abroad_ok)
-
-
 def _overlap(a: TimeSpan, b: TimeSpan) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None) -> list[Incident]:
+def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None,
+                     repeat_bonus: float = 0.03) -> list[Incident]:
     """One incident for repeated mentions: same category and place, compatible time.
 
     A mention without a place joins a placed one only within two paragraphs
     of it: further away it is more likely another incident.  Of two nested
-    places (a town and its county) the more specific is kept.
+    places (a town and its county) the more specific is kept.  Telling an
+    incident again adds ``repeat_bonus`` to its confidence.
     """
     paragraph_of = paragraph_of or {}
     out: list[Incident] = []
@@ -435,7 +365,7 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 prev,
                 location=placed.location,
                 time=better_time,
-                confidence=min(0.99, max(prev.confidence, inc.confidence) + 0.03),
+                confidence=min(0.99, max(prev.confidence, inc.confidence) + repeat_bonus),
                 reported_by=tuple(dict.fromkeys(prev.reported_by + inc.reported_by)),
                 rule_ids=tuple(dict.fromkeys(prev.rule_ids + inc.rule_ids)),
                 actors=prev.actors or inc.actors,
@@ -444,3 +374,7 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
         else:
             out.append(inc)
     return out
+
+
+__all__ = ["Draft", "Resources", "assemble", "choose_act", "choose_credit", "choose_happening", "choose_place",
+           "choose_time", "merge_duplicates", "score"]

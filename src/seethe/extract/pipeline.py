@@ -20,7 +20,10 @@ from typing import Callable
 import ahocorasick
 
 from seethe.errors import PublicationDateError, UsageError
-from seethe.extract.assemble import Resources, assemble
+from seethe.extract.assemble import Draft, Resources, assemble
+from seethe.extract.confidence import ConfidenceModel
+from seethe.extract.furniture import FurniturePatterns
+from seethe.extract.happening import HappeningWords
 from seethe.extract.attribution import Credit, OutletMatcher, compile_outlets, find_credits
 from seethe.extract.cues import CueSet, compile_cues, find_cues
 from seethe.extract.when import HolidayMatcher, TimeMention, compile_holidays, find_times
@@ -41,6 +44,7 @@ class Analysis:
     places: list[PlaceMention] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)  # every candidate with its features, kept or not
     incidents: list[Incident] = field(default_factory=list)
 
 
@@ -95,9 +99,9 @@ def _attribution(a: Analysis, ex: "Extractor") -> Analysis:
 
 @stage("seethe.assemble.v1")
 def _assemble(a: Analysis, ex: "Extractor") -> Analysis:
-    incidents = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources, ex.min_confidence,
-                         own_outlet=ex.first_hand_outlet(a.report.outlet))
-    return replace(a, incidents=incidents)
+    incidents, drafts = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources,
+                                 ex.min_confidence, own_outlet=ex.first_hand_outlet(a.report.outlet))
+    return replace(a, incidents=incidents, drafts=drafts)
 
 
 DEFAULT_PIPELINE = (
@@ -234,6 +238,10 @@ def _resources(profile: Profile) -> Resources:
         place_anaphora=re.compile(p["place_anaphora"]),
         anaphor_types=dict(lex.anaphor_types),
         clause_cut=re.compile(p["clause_cut"]),
+        furniture=FurniturePatterns.from_lexicon(lex),
+        happening=HappeningWords.from_lexicon(lex),
+        state_actors=frozenset(a.label for a in profile.actors if a.side == "state"),
+        model=ConfidenceModel.of(profile),
     )
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from seethe.errors import ProfileError
 from seethe.profile._jsonpos import line_of
 from seethe.profile._schema import (
-    PROFILE_ID, ActorsFile, ActorSpec, Category, CodebookFile, CueRuleSpec, HolidaySpec, HolidaysFile,
+    PROFILE_ID, ActorsFile, ActorSpec, Category, CodebookFile, ConfidenceFile, CueRuleSpec, HolidaySpec, HolidaysFile,
     LexiconFile, Manifest, NotPlacesFile, OutletSpec, OutletsFile,
 )
 
@@ -186,6 +186,10 @@ class Profile:
     @cached_property
     def actors(self) -> tuple[ActorSpec, ...]:
         return _load_json(ActorsFile, self.path("actors")).actors
+
+    @cached_property
+    def confidence(self) -> ConfidenceFile:
+        return _load_json(ConfidenceFile, self.path("confidence"))
 
     @cached_property
     def not_places(self) -> frozenset[str]:

@@ -38,6 +38,7 @@ class ProfileFiles(_Strict):
     outlets: FileName
     gazetteer: FileName
     actors: FileName
+    confidence: FileName
     not_places: FileName | None = None
     areas: FileName | None = None
 
@@ -134,11 +135,24 @@ class OutletsFile(_Strict):
 class ActorSpec(_Strict):
     label: Name
     terms: tuple[Term, ...] = Field(min_length=1)
+    # Whose side the actor is on: the state's acts are control, the people's dissent.
+    side: Literal["state", "people", "elite", "military", "unknown"] = "unknown"
 
 
 class ActorsFile(_Strict):
     version: str
     actors: tuple[ActorSpec, ...]
+    comment: str | None = None
+
+
+class ConfidenceFile(_Strict):
+    """The confidence model: a logistic model over the named features of a candidate incident."""
+
+    version: str
+    bias: float
+    weights: dict[Annotated[str, Field(pattern=r"^[a-z_:.]+$")], float]
+    repeat_bonus: Annotated[float, Field(ge=0, le=0.5)] = 0.03
+    trained_on: str = ""
     comment: str | None = None
 
 
@@ -180,6 +194,43 @@ def _check_patterns(patterns: dict[str, str]) -> dict[str, str]:
     return patterns
 
 
+def _compiles(patterns: tuple[str, ...] | str, what: str) -> None:
+    for pattern in (patterns,) if isinstance(patterns, str) else patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{what} {pattern!r} is not a valid regular expression: {exc}") from None
+
+
+class HappeningWords(_Strict):
+    """Words that tell a reported happening from background, generalization and comment."""
+
+    generic: tuple[Term, ...]
+    statistic: tuple[Term, ...]
+    future: tuple[Term, ...]
+    commentary: tuple[Term, ...]
+    reason: tuple[Term, ...]  # "for", "charged with": the act a punishment was for
+    purpose: tuple[Term, ...]  # "to prevent", "in order to": an act intended, not done
+    foreign_actors: tuple[Term, ...]
+    source_words: tuple[Term, ...]
+    history_years: Annotated[float, Field(gt=0, le=50)] = 2
+    comment: str | None = None
+
+
+class FurnitureWords(_Strict):
+    """Lines of a page that are not the report's body (captions, related links, bylines)."""
+
+    lines: tuple[str, ...]
+    head_meta: str
+    comment: str | None = None
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> "FurnitureWords":
+        _compiles(self.lines, "furniture line")
+        _compiles(self.head_meta, "head_meta")
+        return self
+
+
 class LexiconFile(_Strict):
     """A language's words and patterns: what code must not hard-wire."""
 
@@ -199,6 +250,8 @@ class LexiconFile(_Strict):
     patterns: dict[str, str]
     place_suffix_types: dict[str, str] = {}
     place_prefix_types: dict[str, str] = {}
+    happening: HappeningWords
+    furniture: FurnitureWords
     comment: str | None = None
 
     @field_validator("patterns")

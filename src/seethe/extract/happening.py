@@ -1,0 +1,120 @@
+"""Reported happenings: does a sentence tell a specific act, or background around it?
+
+A real report carries one to three happenings and a great deal of context:
+background and generalizations ("defections are not uncommon"), statistics
+("a total of N defected last year"), how things work, history, analysis,
+hypotheticals and warnings.  A sentence that reports a happening has marks of
+its own — a source's account, a told time and place, past tense — and a
+sentence of context has others.  This stage reads those marks as named
+features; the confidence model (profile data) weighs them.  The words are the
+language lexicon's (``happening``).
+
+Two kinds of feature:
+
+* ``sentence_features`` — about the sentence as a whole (the same for every
+  cue in it);
+* ``act_features`` — about one cue in it: is its act the sentence's main act,
+  or a circumstance ("executed *for crimes*", "mobilized *to collect*")?
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from seethe.extract.scene import Scene
+from seethe.models import CueMatch
+from seethe.profile import Lexicon
+
+_CLAUSE = re.compile(r"[;:]|,\s|\s-\s|\(|\)")
+_PAST = re.compile(r"\b[a-z]{3,}ed\b")
+_PRESENT = re.compile(r"\b(?:is|are|has|have|does|do|remains|remain)\b")
+
+
+def _phrases(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the phrases as whole words of folded text."""
+    alternatives = "|".join(re.escape(t.lower().strip()) for t in sorted(terms, key=len, reverse=True) if t.strip())
+    return re.compile(rf"(?<![\w]){'(?:' + alternatives + ')' if alternatives else '(?!)'}(?![\w])")
+
+
+def _tail(terms: tuple[str, ...], words: int = 6) -> re.Pattern[str]:
+    """One of the phrases within the last few words before a position (the end of the searched text)."""
+    alternatives = "|".join(re.escape(t.lower().strip()) for t in sorted(terms, key=len, reverse=True) if t.strip())
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])(?:\W+[\w']+){{0,{words}}}\W*$")
+
+
+@dataclass(frozen=True, slots=True)
+class HappeningWords:
+    """The lexicon's happening words, compiled."""
+
+    generic: re.Pattern[str]
+    statistic: re.Pattern[str]
+    future: re.Pattern[str]
+    commentary: re.Pattern[str]
+    foreign: re.Pattern[str]
+    source: re.Pattern[str]
+    reason: re.Pattern[str]
+    purpose: re.Pattern[str]
+    past_forms: frozenset[str]
+    history_days: int
+
+    @classmethod
+    def from_lexicon(cls, lex: Lexicon) -> "HappeningWords":
+        h = lex.happening
+        past = frozenset(form for forms in lex.irregular.values() for form in forms
+                         if not form.endswith(("ing", "s")))
+        return cls(_phrases(h.generic), _phrases(h.statistic), _phrases(h.future), _phrases(h.commentary),
+                   _phrases(h.foreign_actors), _phrases(h.source_words), _tail(h.reason), _tail(h.purpose),
+                   past, int(h.history_years * 365))
+
+
+def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, float]:
+    """Marks of a reported happening (and of context) in sentence k."""
+    doc = scene.doc
+    s = doc.sentences[k]
+    folded = doc.folded[s.start:s.end]
+    raw = doc.text[s.start:s.end].strip()
+    told = scene.event_times(k)
+    old = [t for t in told if t.end < scene.published - dt.timedelta(days=words.history_days)]
+    tokens = re.findall(r"[a-z']+", folded)
+    past = bool(_PAST.search(folded)) or any(t in words.past_forms for t in tokens)
+    credited = any(c.paragraph == s.paragraph for c in scene.credits)
+    return {
+        "generic": float(bool(words.generic.search(folded))),
+        "statistic": float(bool(words.statistic.search(folded)) or bool(re.search(r"\d+(?:\.\d+)?\s*%", folded))),
+        "future": float(bool(words.future.search(folded))),
+        "commentary": float(bool(words.commentary.search(folded)) or s.paragraph in scene.commentary),
+        "foreign_actor": float(bool(words.foreign.search(folded))),
+        "source": float(bool(words.source.search(folded)) or credited),
+        "question": float(raw.endswith("?")),
+        "quoted": float(raw.startswith('"') or raw.endswith('"') or raw.endswith('."')),
+        "lead": float(k == scene.lead),
+        "told_time": float(bool(told) and not old),
+        "history": float(bool(old) and len(old) == len(told)),
+        "told_place": float(bool(scene.strong(k))),
+        "present_tense": float(bool(_PRESENT.search(folded)) and not past),
+        "long_sentence": float(len(tokens) > 45),
+    }
+
+
+def act_features(scene: Scene, k: int, cue: CueMatch, cues: list[CueMatch], actor: str | None,
+                 state_actors: frozenset[str], words: HappeningWords) -> dict[str, float]:
+    """Is this cue's act the sentence's main act, done by the actor its category expects?"""
+    doc = scene.doc
+    s = doc.sentences[k]
+    folded = doc.folded
+    # The clause the cue stands in, up to the cue: a reason or purpose word there makes it a circumstance.
+    lo = max(s.start, cue.start - 80)
+    breaks = list(_CLAUSE.finditer(folded, lo, cue.start))
+    clause_start = breaks[-1].end() if breaks else lo
+    before = folded[clause_start:cue.start]
+    family = cue.category.split(".", 1)[0]
+    return {
+        "reason_phrase": float(bool(words.reason.search(before))),
+        "purpose_phrase": float(bool(words.purpose.search(before))),
+        "other_acts": float(min(3, len({c.category for c in cues} - {cue.category}))),
+        "first_act": float(cue.start == min(c.start for c in cues)),
+        "cue_weight": cue.weight,
+        "state_actor_popular_act": float(family in ("dissent", "burden", "disorder") and actor in state_actors),
+    }

@@ -1,0 +1,245 @@
+"""The scene of a report: what it names around each sentence, and what carries from one sentence to the next.
+
+``Scene`` is built once per report from the stages' annotations: places,
+times and actors by sentence, the paragraphs that are page furniture or the
+writer's commentary, and the date each paragraph's source spoke.  ``Tracker``
+holds what carries as the report is read in order — the last place named in
+a paragraph and in the report, the one place a story is about, the last
+time told — the state a reader keeps in mind to place "the city" or "these
+days".
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from seethe.extract.attribution import Credit
+from seethe.extract.furniture import furniture_paragraphs
+from seethe.extract.when import TimeMention, resolve_mention
+from seethe.geo import contains, specificity
+from seethe.models import CueMatch, Place, PlaceMention, TimeSpan
+from seethe.text import Document
+
+_WORDS = re.compile(r"\w+")
+_BROAD = ("province", "country", "region", "feature")
+
+
+def group_lists(mentions: list[PlaceMention], text: str, gap: re.Pattern[str]) -> list[list[PlaceMention]]:
+    """Places named as a list ("in Pyongsong, Hamhung and Chongjin") grouped together."""
+    groups: list[list[PlaceMention]] = []
+    for m in mentions:
+        if groups and gap.match(text[groups[-1][-1].end:m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def distance(a0: int, a1: int, b0: int, b1: int) -> int:
+    if a1 <= b0:
+        return b0 - a1
+    if b1 <= a0:
+        return a0 - b1
+    return 0
+
+
+@dataclass
+class Scene:
+    """Everything around each sentence of one report, computed once."""
+
+    doc: Document
+    published: dt.date
+    places: dict[int, list[PlaceMention]]  # by sentence index
+    times: dict[int, list[TimeMention]]
+    actors: dict[int, list[tuple[int, int, str]]]  # (start, end, actor label) in cue sentences
+    credits: list[Credit]
+    furniture: set[int]  # paragraphs that are not the body: headline, dateline, captions, related links
+    commentary: set[int]  # paragraphs of the writer's own comment (no place, time or source)
+    speech_date: dict[int, dt.date]  # paragraph → the date its source spoke
+    reference: dict[int, dt.date]  # paragraph → the date relative times are read against
+    home: str
+    out_of_scope: frozenset[str]
+    lead: int | None = None  # the first body sentence
+    starts: list[int] = field(default_factory=list)  # where each sentence starts
+
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def is_weak(self, m: PlaceMention) -> bool:
+        """The country itself ("North Korea", "North Korean"): context, not a location."""
+        return m.place.type == "country" and m.place.country == self.home and m.place.id == self.home.lower()
+
+    def strong(self, k: int) -> list[PlaceMention]:
+        """Places of sentence k that can be a scene: resolved as places, not the country itself, in scope."""
+        return [m for m in self.places.get(k, ())
+                if m.score >= 0.5 and not self.is_weak(m) and m.place.country not in self.out_of_scope]
+
+    def event_times(self, k: int) -> list[TimeSpan]:
+        """Times of events told in sentence k, resolved (nothing after publication)."""
+        ref = self.reference.get(self.doc.sentences[k].paragraph, self.published)
+        out = []
+        for t in self.times.get(k, ()):
+            if t.kind != "event":
+                continue
+            span = resolve_mention(t, ref)
+            if span is not None and span.start <= self.published + dt.timedelta(days=1):
+                out.append(span)
+        return out
+
+
+def build_scene(doc: Document, cues: dict[int, list[CueMatch]], places: list[PlaceMention], times: list[TimeMention],
+                credits: list[Credit], published: dt.date, res) -> Scene:
+    """The scene of one report from the stages' annotations (``res`` is the extractor's ``Resources``)."""
+    starts = [s.start for s in doc.sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    by_place: dict[int, list[PlaceMention]] = {}
+    by_time: dict[int, list[TimeMention]] = {}
+    for m in places:
+        by_place.setdefault(sentence_of(m.start), []).append(m)
+    for t in times:
+        by_time.setdefault(sentence_of(t.start), []).append(t)
+    _lend_fragments(doc, cues, by_place, by_time)
+    actors = _actors_in_cue_sentences(doc, cues, res.actor_terms, sentence_of)
+    speech = _speech_dates(doc, times, published, sentence_of)
+    furniture = furniture_paragraphs(doc, res.furniture)
+    scene = Scene(doc, published, by_place, by_time, actors, credits, furniture, set(), speech,
+                  _carried_references(len(doc.paragraphs), speech), res.country, res.out_of_scope)
+    scene.starts = starts
+    scene.commentary = _commentary_paragraphs(scene, places, times, res)
+    scene.lead = next((k for k, s in enumerate(doc.sentences) if s.paragraph not in furniture), None)
+    return scene
+
+
+def _lend_fragments(doc: Document, cues, by_place, by_time) -> None:
+    """A short sentence without a cue ("On the night of Kim Il-sung's birthday.") lends its places
+    and times to the sentence before it."""
+    sentences, text = doc.sentences, doc.text
+    for k in range(1, len(sentences)):
+        s = sentences[k]
+        if k in cues or len(_WORDS.findall(text, s.start, s.end)) > 10:
+            continue
+        if sentences[k - 1].paragraph != s.paragraph or k - 1 not in cues:
+            continue
+        by_place.setdefault(k - 1, []).extend(by_place.get(k, []))
+        by_time.setdefault(k - 1, []).extend(by_time.get(k, []))
+
+
+def _actors_in_cue_sentences(doc: Document, cues, actor_terms, sentence_of) -> dict[int, list[tuple[int, int, str]]]:
+    """Actors named in sentences with cues, found in one pass over the report."""
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    folded = doc.folded
+    n = len(folded)
+    for end, (length, label) in actor_terms.iter(folded):
+        a, b = end - length + 1, end + 1
+        if (a > 0 and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum()):
+            continue
+        k = sentence_of(a)
+        if k in cues:
+            out.setdefault(k, []).append((a, b, label))
+    return out
+
+
+def _speech_dates(doc: Document, times: list[TimeMention], published: dt.date, sentence_of) -> dict[int, dt.date]:
+    """The date a quoted source spoke ("told Daily NK on March 6"), by paragraph."""
+    out: dict[int, dt.date] = {}
+    for t in times:
+        if t.kind == "speech":
+            span = resolve_mention(t, published)
+            if span is not None:
+                out.setdefault(doc.sentences[sentence_of(t.start)].paragraph, span.start)
+    return out
+
+
+def _carried_references(paragraphs: int, speech: dict[int, dt.date]) -> dict[int, dt.date]:
+    """Later paragraphs quoting the same source read dates against the day it spoke."""
+    out: dict[int, dt.date] = {}
+    current = None
+    for p in range(paragraphs):
+        current = speech.get(p, current)
+        if current is not None:
+            out[p] = current
+    return out
+
+
+def _commentary_paragraphs(scene: Scene, places: list[PlaceMention], times: list[TimeMention], res) -> set[int]:
+    """Paragraphs of the writer's own comment: no place, time or source.
+
+    Only a report written in its author's own voice ("I", "we") has commentary.
+    """
+    doc, text = scene.doc, scene.doc.text
+    out: set[int] = set()
+    if not res.first_person.search(re.sub(r'"[^"]*"', " ", text)):
+        return out
+    for p, para in enumerate(doc.paragraphs):
+        body = text[para.start:para.end]
+        has_place = any(m.score >= 0.5 and not scene.is_weak(m) and para.start <= m.start < para.end for m in places)
+        has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
+        has_credit = any(c.paragraph == p for c in scene.credits)
+        sourced = re.search(r'"[^"]{40,}"', body) is not None or res.sourced.search(body) is not None
+        if not (has_place or has_time or has_credit or sourced):
+            out.add(p)
+    return out
+
+
+@dataclass
+class Tracker:
+    """What a reader carries from sentence to sentence: places and times told so far."""
+
+    scene: Scene
+    gap: re.Pattern[str]
+    last_place_in_para: dict[int, list[PlaceMention]] = field(default_factory=dict)
+    last_place_doc: list[PlaceMention] = field(default_factory=list)
+    last_place_para: int = -1
+    story_places: dict[str, Place] = field(default_factory=dict)  # specific places named so far
+    last_time_in_para: dict[int, TimeSpan] = field(default_factory=dict)
+    recent_places: list[PlaceMention] = field(default_factory=list)
+    told_categories: set[str] = field(default_factory=set)  # categories of the cues read so far
+
+    def remember_places(self, strong: list[PlaceMention], paragraph: int) -> None:
+        if not strong:
+            return
+        self.recent_places.extend(strong)
+        self.last_place_in_para[paragraph] = group_lists(strong, self.scene.doc.text, self.gap)[-1]
+        self.last_place_doc = self.last_place_in_para[paragraph]
+        self.last_place_para = paragraph
+        for m in strong:
+            if m.place.country == self.scene.home and m.place.type not in _BROAD:
+                self.story_places.setdefault(m.place.id, m.place)
+
+    def remember_time(self, spans: list[TimeSpan], paragraph: int) -> None:
+        if spans:
+            self.last_time_in_para[paragraph] = spans[-1]
+
+    def single_story(self) -> Place | None:
+        """The one place a story is about, when every specific place named so far is it or inside it."""
+        places = list(self.story_places.values())
+        for p in places:
+            if all(q.id == p.id or contains(p, q) for q in places):
+                return p
+        return None
+
+    def recent_of_type(self, kinds: tuple[str, ...]) -> PlaceMention | None:
+        """The last place named that "the city", "the county" ... can refer to."""
+        for m in reversed(self.recent_places):
+            if m.place.type in kinds:
+                return m
+        return None
+
+    def next_place_in_para(self, k: int) -> list[PlaceMention]:
+        """The first places named later in the same paragraph (the lead named no place)."""
+        sentences = self.scene.doc.sentences
+        para = sentences[k].paragraph
+        for j in range(k + 1, len(sentences)):
+            if sentences[j].paragraph != para:
+                break
+            strong = self.scene.strong(j)
+            if strong:
+                groups = group_lists(strong, self.scene.doc.text, self.gap)
+                return min(groups, key=lambda g: min(specificity(m.place) for m in g))
+        return []
