@@ -94,8 +94,8 @@ def build_database(url: str, reports: int, per_report: int, seed: int = 7, batch
         log(f"built {reports:,} reports in {time.perf_counter() - started:.0f} s")
 
 
-def run_query(args: list[str], db: str) -> tuple[float, float, int, int]:
-    """(wall seconds, seconds to the first line, peak RSS in MB, lines) of one cold command."""
+def run_query(args: list[str], db: str) -> tuple[float, float, int, int, float]:
+    """(wall seconds, seconds to the first line, peak RSS in MB, lines, CPU seconds) of one cold command."""
     code = (
         "import resource, sys, time\n"
         "from seethe.cli import main\n"
@@ -111,7 +111,7 @@ def run_query(args: list[str], db: str) -> tuple[float, float, int, int]:
     for _ in proc.stdout:
         lines += 1
     _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - started, first, usage.ru_maxrss // 1024, lines
+    return time.perf_counter() - started, first, usage.ru_maxrss // 1024, lines, usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-report", type=int, default=15)
     ap.add_argument("--db", default=str(ROOT / "bench" / "out" / "queries.db"))
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", help="run only the commands whose name contains this")
     args = ap.parse_args(argv)
     if "://" not in args.db:
         Path(args.db).parent.mkdir(parents=True, exist_ok=True)
@@ -127,12 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     with Store(args.db) as store:
         counts = store.counts()
     print(f"database: {counts['reports']:,} reports, {counts['incidents']:,} current incidents ({args.db})")
-    print(f"{'command':52s} {'wall s':>8s} {'first line s':>13s} {'peak MB':>8s} {'lines':>9s}")
+    print(f"{'command':52s} {'wall s':>8s} {'CPU s':>7s} {'first line s':>13s} {'peak MB':>8s} {'lines':>9s}")
     for name, cmd in QUERIES.items():
+        if args.only and args.only not in name:
+            continue
         runs = [run_query(cmd, args.db) for _ in range(args.repeat)]
         wall = statistics.median(r[0] for r in runs)
         first = statistics.median(r[1] for r in runs)
-        print(f"{name:52s} {wall:8.2f} {first:13.2f} {max(r[2] for r in runs):8d} {runs[0][3]:9,d}")
+        cpu = statistics.median(r[4] for r in runs)
+        print(f"{name:52s} {wall:8.2f} {cpu:7.2f} {first:13.2f} {max(r[2] for r in runs):8d} {runs[0][3]:9,d}")
     return 0
 
 

@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
 """Fit the confidence model (``profiles/<id>/confidence.json``) on annotated reports.
 
-Every candidate incident the extractor drafts in the given datasets (folders
-of reports with ``NAME.gold.json``) is labelled under the strict rule of the
-incident format: right (it matches a required gold incident) or wrong (it
-matches nothing); candidates that match only an optional gold incident are
-left out of the fit.  An L2-regularized logistic regression over the drafts'
-named features gives the weights.  Before writing, the script reports
-leave-one-dataset-out and 5-fold (by report) held-out log loss and
-calibration, so that a model that only memorized its training reports shows.
+Two logistic models, fitted in turn (stacking):
 
-    python scripts/fit_confidence.py src/seethe/samples datasets/real/build/study [more folders] --write
+1. the *telling* model, over the named features of every candidate incident
+   the extractor drafts (its sentence's happening marks, its act, where its
+   place and time came from, its credit);
+2. the *happening* model, over the features of a happening as the report tells
+   it (its strongest telling under model 1, how often it is told, whether the
+   lead tells it, how it ranks among the report's happenings).
+
+Labels follow the strict rule of the incident format: right (a required gold
+incident) or wrong (no gold incident); candidates matching only an optional
+gold incident are left out.  Model 2 is fitted on the predictions model 1
+makes for reports it was not fitted on (5 folds by report), so that its
+inputs look like those of unseen reports.  Held-out log loss and calibration
+of both are printed before anything is written.
+
+    python scripts/fit_confidence.py src/seethe/samples datasets/real/build/study --write
 
 Needs numpy (``pip install numpy``).
 """
@@ -23,21 +30,31 @@ import math
 import random
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from seethe.evaluate import gold_files, label_predictions, load_gold
 from seethe.extract import Extractor
-from seethe.extract.assemble import _incidents_of
-from seethe.extract.scene import build_scene
+from seethe.extract.assemble import Draft, _incidents_of, happening_features, merge_duplicates
+from seethe.extract.confidence import ConfidenceModel
+from seethe.extract.scene import Scene, build_scene
 from seethe.ingest import parse_date, read_report
 
-ROOT = Path(__file__).resolve().parents[1]
+
+@dataclass
+class ReportCase:
+    dataset: str
+    name: str
+    gold: dict
+    scene: Scene
+    drafts: list[Draft]
+    mentions: list  # (draft, incident)
+    labels: list[int | None]  # per mention: 1 right, 0 wrong, None optional
 
 
-def examples(folders: list[Path], ex: Extractor) -> list[tuple[str, str, dict[str, float], int]]:
-    """(dataset, report, features, label) for every draft's incident that is right (1) or wrong (0)."""
+def read_cases(folders: list[Path], ex: Extractor) -> list[ReportCase]:
     out = []
     for folder in folders:
         for gold_path in gold_files(folder):
@@ -47,16 +64,15 @@ def examples(folders: list[Path], ex: Extractor) -> list[tuple[str, str, dict[st
                                  outlet=info.get("outlet"))
             a = ex.analyse(report)
             scene = build_scene(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources)
-            kept = [d for d in a.drafts if d.dropped is None]
-            incidents = [(d, inc) for d in kept for inc in _incidents_of(d, scene, ex.resources)]
-            labels, _ = label_predictions(gold, [inc.to_dict() for _, inc in incidents])
-            for (d, _), label in zip(incidents, labels):
-                if label != "optional":
-                    out.append((folder.name, gold_path.name, d.features, int(label == "tp")))
+            mentions = [(d, inc) for d in a.drafts if d.dropped is None
+                        for inc in _incidents_of(d, scene, ex.resources)]
+            verdicts, _ = label_predictions(gold, [inc.to_dict() for _, inc in mentions])
+            labels = [None if v == "optional" else int(v == "tp") for v in verdicts]
+            out.append(ReportCase(folder.name, gold_path.name, gold, scene, a.drafts, mentions, labels))
     return out
 
 
-def fit(X: np.ndarray, y: np.ndarray, l2: float, iters: int = 50) -> np.ndarray:
+def fit(X: np.ndarray, y: np.ndarray, l2: float, iters: int = 60) -> np.ndarray:
     """Newton's method for L2-regularized logistic regression (the bias, column 0, unpenalized)."""
     w = np.zeros(X.shape[1])
     penalty = np.full(X.shape[1], l2)
@@ -72,37 +88,56 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float, iters: int = 50) -> np.ndarray:
     return w
 
 
-def matrix(rows, names):
-    X = np.array([[1.0] + [f.get(n, 0.0) for n in names] for _, _, f, _ in rows])
-    y = np.array([label for *_, label in rows], dtype=float)
-    return X, y
+def matrix(rows: list[tuple[dict[str, float], int]], names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    X = np.array([[1.0] + [f.get(n, 0.0) for n in names] for f, _ in rows]).reshape(len(rows), len(names) + 1)
+    return X, np.array([y for _, y in rows], dtype=float)
 
 
-def held_out(rows, names, l2, groups) -> tuple[float, list[tuple[float, int]]]:
-    """Log loss and (probability, label) pairs when each group is predicted by a model fitted without it."""
-    pairs = []
-    for g in sorted(set(groups)):
-        train = [r for r, gg in zip(rows, groups) if gg != g]
-        test = [r for r, gg in zip(rows, groups) if gg == g]
-        if not test or len({r[3] for r in train}) < 2:
+def telling_rows(cases: list[ReportCase]) -> list[tuple[dict[str, float], int]]:
+    return [(d.features, y) for c in cases for (d, _), y in zip(c.mentions, c.labels) if y is not None]
+
+
+def happening_rows(cases: list[ReportCase], model: ConfidenceModel, res) -> list[tuple[dict[str, float], int]]:
+    """Each merged happening's features (under ``model``) and whether it is right."""
+    rows = []
+    for c in cases:
+        if not c.mentions:
             continue
-        w = fit(*matrix(train, names), l2)
-        Xt, yt = matrix(test, names)
-        p = 1 / (1 + np.exp(-np.clip(Xt @ w, -40, 40)))
-        pairs += list(zip(p.tolist(), yt.astype(int).tolist()))
-    loss = -sum(math.log(max(1e-9, p if y else 1 - p)) for p, y in pairs) / max(1, len(pairs))
-    return loss, pairs
+        members: list[list[int]] = []
+        paragraph_of = {s.start: s.paragraph for s in c.scene.doc.sentences}
+        merged = merge_duplicates([inc for _, inc in c.mentions], paragraph_of, model.repeat_bonus,
+                                  res.telling_of, members=members)
+        verdicts, _ = label_predictions(c.gold, [inc.to_dict() for inc in merged])
+        features = happening_features([[c.mentions[i][0] for i in g] for g in members], c.scene, model)
+        rows += [(f, int(v == "tp")) for f, v in zip(features, verdicts) if v != "optional"]
+    return rows
+
+
+def features_used(rows, min_count: int) -> list[str]:
+    counts: dict[str, int] = defaultdict(int)
+    for f, _ in rows:
+        for n, v in f.items():
+            counts[n] += bool(v)
+    return sorted(n for n, c in counts.items() if c >= min_count)
+
+
+def as_model(names, w, repeat_bonus=0.03) -> ConfidenceModel:
+    return ConfidenceModel(float(w[0]), dict(zip(names, map(float, w[1:]))), repeat_bonus)
 
 
 def calibration_lines(pairs) -> list[str]:
     lines = []
-    for lo, hi in ((0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
+    for lo, hi in ((0.0, 0.3), (0.3, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)):
         band = [y for p, y in pairs if lo <= p < hi]
         share = f"{sum(band) / len(band):.2f}" if band else "-"
-        lines.append(f"    {lo:.1f}–{min(hi, 1.0):.1f}: {len(band):4d} candidates, {share} right")
+        lines.append(f"    {lo:.1f}–{min(hi, 1.0):.1f}: {len(band):4d}, {share} right")
     top = [y for p, y in pairs if p >= 0.8]
-    lines.append(f"    ≥ 0.8: {len(top)} candidates, {sum(top) / len(top):.2f} right" if top else "    ≥ 0.8: none")
+    lines.append(f"    ≥ 0.8: {len(top)}, {sum(top) / len(top):.2f} right" if top else "    ≥ 0.8: none")
     return lines
+
+
+def log_loss(pairs) -> float:
+    return -sum(math.log(max(1e-9, p if y else 1 - p)) for p, y in pairs) / max(1, len(pairs))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,37 +146,60 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", default="kp")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--min-count", type=int, default=5, help="features seen fewer times are left out")
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--write", action="store_true", help="write the profile's confidence.json")
     args = ap.parse_args(argv)
     ex = Extractor(args.profile, min_confidence=0.0)
-    rows = examples(args.datasets, ex)
-    counts: dict[str, int] = defaultdict(int)
-    for _, _, f, _ in rows:
-        for n, v in f.items():
-            counts[n] += bool(v)
-    names = sorted(n for n, c in counts.items() if c >= args.min_count)
-    y = [r[3] for r in rows]
-    print(f"{len(rows)} candidates ({sum(y)} right, {len(y) - sum(y)} wrong) from {len(args.datasets)} datasets; "
-          f"{len(names)} features")
+    res = ex.resources
+    cases = read_cases(args.datasets, ex)
     rng = random.Random(7)
-    reports = sorted({r[1] for r in rows})
-    fold_of = {name: rng.randrange(5) for name in reports}
-    for label, groups in (("5-fold by report", [fold_of[r[1]] for r in rows]),
-                          ("leave one dataset out", [r[0] for r in rows])):
-        loss, pairs = held_out(rows, names, args.l2, groups)
-        print(f"  {label}: held-out log loss {loss:.3f}")
-        print("\n".join(calibration_lines(pairs)))
-    w = fit(*matrix(rows, names), args.l2)
-    weights = {n: round(float(v), 3) for n, v in zip(names, w[1:]) if abs(v) >= 0.001}
-    for n, v in sorted(weights.items(), key=lambda kv: -abs(kv[1])):
-        print(f"  {v:+.3f}  {n}")
+    fold = {c.name: rng.randrange(args.folds) for c in cases}
+    rows1 = telling_rows(cases)
+    names1 = features_used(rows1, args.min_count)
+    print(f"{len(cases)} reports; {len(rows1)} tellings ({sum(y for _, y in rows1)} right); {len(names1)} features")
+
+    # Out-of-fold: model 1 for each fold, its predictions on the held-out reports feed model 2.
+    oof1, rows2 = [], []
+    for k in range(args.folds):
+        train = [c for c in cases if fold[c.name] != k]
+        test = [c for c in cases if fold[c.name] == k]
+        w1 = fit(*matrix(telling_rows(train), names1), args.l2)
+        m1 = as_model(names1, w1)
+        oof1 += [(m1.probability(f), y) for f, y in telling_rows(test)]
+        rows2 += [(f, y) for f, y in happening_rows(test, m1, res)]
+    print(f"  tellings, held out: log loss {log_loss(oof1):.3f}")
+    print("\n".join(calibration_lines(oof1)))
+    names2 = features_used(rows2, 2)
+    # Model 2's own held-out check: folds over its rows.
+    idx = list(range(len(rows2)))
+    rng.shuffle(idx)
+    oof2 = []
+    for k in range(args.folds):
+        test = [rows2[i] for i in idx[k::args.folds]]
+        train = [rows2[i] for j, i in enumerate(idx) if j % args.folds != k]
+        w2 = fit(*matrix(train, names2), args.l2)
+        X, y = matrix(test, names2)
+        oof2 += list(zip((1 / (1 + np.exp(-np.clip(X @ w2, -40, 40)))).tolist(), y.astype(int).tolist()))
+    print(f"  happenings ({len(rows2)}, {sum(y for _, y in rows2)} right), held out: log loss {log_loss(oof2):.3f}")
+    print("\n".join(calibration_lines(oof2)))
+
+    w1 = fit(*matrix(rows1, names1), args.l2)
+    w2 = fit(*matrix(rows2, names2), args.l2)
+    weights1 = {n: round(float(v), 3) for n, v in zip(names1, w1[1:]) if abs(v) >= 0.001}
+    weights2 = {n: round(float(v), 3) for n, v in zip(names2, w2[1:]) if abs(v) >= 0.001}
+    for title, weights in (("tellings", weights1), ("happenings", weights2)):
+        print(f"  {title}:")
+        for n, v in sorted(weights.items(), key=lambda kv: -abs(kv[1])):
+            print(f"    {v:+.3f}  {n}")
     if args.write:
         path = ex.profile.path("confidence")
         data = json.loads(path.read_text(encoding="utf-8"))
         data.update({
-            "version": str(int(data.get("version", "0")) + 1), "bias": round(float(w[0]), 3), "weights": weights,
-            "trained_on": f"{len(rows)} candidates from " + ", ".join(p.name for p in args.datasets)
-                          + f" (L2 {args.l2}; features seen at least {args.min_count} times)",
+            "version": str(int(data.get("version", "0")) + 1), "bias": round(float(w1[0]), 3), "weights": weights1,
+            "happening": {"bias": round(float(w2[0]), 3), "weights": weights2},
+            "trained_on": f"{len(rows1)} tellings and {len(rows2)} happenings of {len(cases)} reports in "
+                          + ", ".join(p.name for p in args.datasets)
+                          + f" (L2 {args.l2}; telling features seen at least {args.min_count} times)",
         })
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"written: {path}")

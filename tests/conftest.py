@@ -49,6 +49,22 @@ def extract(extractor, make_report):
     return run
 
 
+@pytest.fixture(scope="session")
+def candidates_extractor() -> Extractor:
+    """An extractor that keeps every candidate, whatever its confidence: for tests of the assembly steps."""
+    return Extractor("kp", min_confidence=0.0)
+
+
+@pytest.fixture
+def extract_all(candidates_extractor, make_report):
+    """Every candidate incident of a text, however unsure (the steps, not the confidence model)."""
+
+    def run(text: str, **kwargs):
+        return candidates_extractor.extract(make_report(text, **kwargs))
+
+    return run
+
+
 @pytest.fixture
 def write_file(tmp_path):
     """Write bytes or text to a file in a temporary folder and return its path."""

@@ -70,13 +70,21 @@ PLACE_PRECISION = {
 
 @dataclass(frozen=True, slots=True)
 class PlaceMention:
-    """A place named in the text and what it resolved to."""
+    """A place named in the text, what it resolved to, and its role in the sentence.
+
+    ``score`` below 0.5 means the words are not the scene of what the sentence
+    tells; ``role`` says what they are instead: ``scene``, ``destination``
+    ("trains to Pyongyang"), ``origin`` ("sent from Pyongyang", "smuggled from
+    China"), ``government`` ("Pyongyang has warned") or ``not_a_place``
+    ("anti-Pyongyang").
+    """
 
     start: int
     end: int
     text: str
     place: Place
     score: float = 1.0
+    role: str = "scene"
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,10 +74,14 @@ def test_table_format_is_for_people(seethe, write_file):
 
 
 def test_eval_scores_a_dataset(seethe):
-    run = seethe("eval", str(SAMPLES), "--json")
+    run = seethe("eval", str(SAMPLES), "--json", "--errors", "--calibration")
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout)
-    assert summary["reports"] >= 30 and summary["strict"]["f1"] >= 0.85
+    assert summary["reports"] >= 100 and summary["strict"]["f1"] >= 0.6
+    assert sum(summary["errors"].values()) == summary["strict"]["fp"] + summary["strict"]["fn"]
+    bins = summary["calibration"]["bins"]  # every printed incident falls in a bin; right = tp or optional
+    assert sum(b["predictions"] for b in bins) >= summary["strict"]["tp"] + summary["strict"]["fp"]
+    assert sum(b["predictions"] - b["right"] for b in bins) == summary["strict"]["fp"]
 
 
 @pytest.mark.slow

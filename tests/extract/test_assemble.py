@@ -1,72 +1,73 @@
 """Assembly rules, on short reports written for these tests."""
 
 
-def test_a_sentence_naming_four_cities_yields_four_incidents(extract):
+def test_a_sentence_naming_four_cities_yields_four_incidents(extract_all):
     text = "In late March, authorities found anti-regime leaflets in Pyongsong, Hamhung, Chongjin, and even Pyongyang."
-    incidents = extract(text, published="2016-05-02")
+    incidents = extract_all(text, published="2016-05-02")
     leaflets = [i for i in incidents if i.category == "dissent.leaflet_graffiti"]
     assert sorted(i.location.admin1_iso for i in leaflets) == ["KP-01", "KP-02", "KP-08", "KP-09"]
     assert {i.time.start.isoformat() for i in leaflets} == {"2016-03-21"}
 
 
-def test_place_and_time_carry_over_within_a_paragraph(extract):
+def test_place_and_time_carry_over_within_a_paragraph(extract_all):
     text = ("Security agents raided homes in Hoeryong on May 3. "
             "They arrested four women accused of smuggling phones.")
-    incidents = {i.category: i for i in extract(text, published="2019-05-20")}
+    incidents = {i.category: i for i in extract_all(text, published="2019-05-20")}
     arrest = incidents["control.investigation"]
     assert arrest.location.name == "Hoeryong"
     assert arrest.time.start.isoformat() == "2019-05-03"
 
 
-def test_the_same_incident_mentioned_twice_is_one_incident(extract):
+def test_the_same_incident_mentioned_twice_is_one_incident(extract_all):
     text = ("Graffiti criticizing Kim Jong Un was found in Hyesan on June 2.\n"
             "\"The graffiti was written in red paint,\" a source told Daily NK.")
-    leaflets = [i for i in extract(text, published="2018-06-10") if i.category == "dissent.leaflet_graffiti"]
+    leaflets = [i for i in extract_all(text, published="2018-06-10") if i.category == "dissent.leaflet_graffiti"]
     assert len(leaflets) == 1
     assert leaflets[0].reported_by == ("Daily NK",)
     assert leaflets[0].time.precision == "day"
 
 
-def test_a_fragment_lends_its_time_to_the_sentence_before(extract):
+def test_a_fragment_lends_its_time_to_the_sentence_before(extract_all):
     text = "In Chongjin, someone stole the flag from the city hall flagpole. On the night of Kim Il Sung's birthday."
-    flag = [i for i in extract(text, published="2016-05-02") if i.category == "dissent.symbol_desecration"][0]
+    flag = [i for i in extract_all(text, published="2016-05-02") if i.category == "dissent.symbol_desecration"][0]
     assert (flag.time.start.isoformat(), flag.time.end.isoformat()) == ("2016-04-15", "2016-04-16")
 
 
-def test_incidents_abroad_carry_the_country_code(extract):
+def test_incidents_abroad_carry_the_country_code(extract_all):
     text = "About a hundred North Korean workers in Kuwait staged a mutiny over unpaid wages, RFA reported."
-    mutiny = [i for i in extract(text, published="2016-04-20") if i.category == "dissent.labor_resistance"][0]
+    mutiny = [i for i in extract_all(text, published="2016-04-20") if i.category == "dissent.labor_resistance"][0]
     loc = mutiny.location.to_dict()
     assert (loc["country"], loc["admin1_iso"]) == ("KW", "KW")
 
 
-def test_no_place_named_means_the_country_at_country_precision(extract):
-    incidents = extract("Across the country, people defaced propaganda posters last October.", published="2016-05-02")
+def test_no_place_named_means_the_country_at_country_precision(extract_all):
+    incidents = extract_all("Across the country, people defaced propaganda posters last October.", published="2016-05-02")
     loc = incidents[0].location.to_dict()
     assert (loc["country"], loc["admin1_iso"], loc["precision"]) == ("KP", None, "country")
 
 
-def test_headline_does_not_double_the_incidents(extract):
+def test_headline_does_not_double_the_incidents(extract_all):
     text = ("Leaflets found in Hyesan\n"
             "Leaflets criticizing Kim Jong Un were found near Hyesan station on Monday, a source told Daily NK.")
-    assert len([i for i in extract(text, published="2021-03-10") if i.category == "dissent.leaflet_graffiti"]) == 1
+    assert len([i for i in extract_all(text, published="2021-03-10") if i.category == "dissent.leaflet_graffiti"]) == 1
 
 
-def test_a_report_with_nothing_to_report_yields_nothing(extract):
+def test_a_report_with_nothing_to_report_yields_nothing(extract_all):
     text = ("North Korea fired two ballistic missiles into the East Sea on Tuesday, the Joint Chiefs of Staff said.\n"
             "Analysts said the launch was meant to pressure Washington ahead of talks.")
-    assert extract(text, published="2022-01-20") == []
+    assert extract_all(text, published="2022-01-20") == []
 
 
-def test_evidence_offsets_point_at_the_sentence(extract, make_report, extractor):
+def test_evidence_offsets_point_at_the_sentence(make_report, candidates_extractor):
     text = "Intro line without cues.\nPolice detained two smugglers in Hyesan on Friday."
     report = make_report(text, published="2020-02-10")
-    incident = extractor.extract(report)[0]
+    incident = candidates_extractor.extract(report)[0]
     assert text[incident.evidence_start:incident.evidence_end] == incident.evidence_text
     assert "detained" in incident.evidence_text
 
 
-def test_an_outlet_reporting_first_hand_is_credited_where_the_text_credits_no_one(extractor):
+def test_an_outlet_reporting_first_hand_is_credited_where_the_text_credits_no_one(candidates_extractor):
+    extractor = candidates_extractor
     import datetime as dt
 
     from seethe.models import Report

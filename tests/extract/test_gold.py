@@ -6,39 +6,40 @@ score below them fails here, with the per-report counts in the message.
 
 import pytest
 
-from seethe.evaluate import RULES, Counts, gold_files, load_gold, score_report
-from seethe.ingest import parse_date, read_report
+from seethe.evaluate import gold_files, load_gold
+from seethe.services.scoring import score_dataset
 
 from tests.conftest import SAMPLES, SHARED
 
 
-def score_folder(folder, extractor):
-    totals = {r: Counts() for r in RULES}
-    lines = []
-    for gold_path in gold_files(folder):
-        gold = load_gold(gold_path)
-        info = gold["report"]
-        report = read_report(gold_path.parent / info["file"], published=parse_date(info["published"]),
-                             outlet=info.get("outlet"))
-        preds = [i.to_dict() for i in extractor.extract(report)]
-        res = score_report(gold, preds)
-        for r in RULES:
-            totals[r].add(res[r])
-        s = res["strict"]
-        lines.append(f"{gold_path.name}: tp={s.tp} fp={s.fp} fn={s.fn}")
-    return totals, "\n".join(lines)
+def subset(tmp_path, prefix):
+    """The development reports whose names start with ``prefix``, in a folder of their own."""
+    folder = tmp_path / prefix
+    folder.mkdir()
+    for path in SAMPLES.glob(f"{prefix}*"):
+        (folder / path.name).symlink_to(path)
+    return folder
 
 
-def test_development_set_meets_target(extractor):
-    totals, detail = score_folder(SAMPLES, extractor)
-    assert len(gold_files(SAMPLES)) >= 30
-    assert totals["strict"].prf()[2] >= 0.85, detail
+def test_development_set_meets_target(extractor, tmp_path):
+    """The reports the team wrote in the styles of real reporting: strict F1 at least 0.90."""
+    result = score_dataset(subset(tmp_path, "dev"), extractor)
+    assert len(result.reports) >= 50
+    assert result.summary()["strict"]["f1"] >= 0.90, result.detail()
+
+
+def test_counterparts_of_real_reports_hold_their_floor(extractor, tmp_path):
+    """Counterparts of the real reports studied (same phenomena, invented details) are as hard as real
+    pages; the floor guards what the extractor has learned of them (0.29 strict F1 when written)."""
+    result = score_dataset(subset(tmp_path, "rc"), extractor)
+    assert len(result.reports) >= 45
+    assert result.summary()["strict"]["f1"] >= 0.26, result.detail()
 
 
 @pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="shared/seed is not beside the checkout")
 def test_seed_report_meets_target(extractor):
-    totals, detail = score_folder(SHARED / "seed", extractor)
-    assert totals["strict"].prf()[2] >= 0.85, detail
+    result = score_dataset(SHARED / "seed", extractor)
+    assert result.summary()["strict"]["f1"] >= 0.85, result.detail()
 
 
 def test_development_set_has_reports_that_should_yield_nothing():

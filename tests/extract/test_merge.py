@@ -41,8 +41,27 @@ def test_nested_places_merge_to_the_more_specific(profile):
     assert len(merged) == 1 and merged[0].location.name == "Posong"
 
 
-def test_a_placeless_mention_joins_only_a_nearby_placed_one(profile):
+def test_a_placeless_mention_joins_a_nearby_placed_one(profile):
     near = merge_duplicates([incident(profile, "Hyesan"), incident(profile, None, offset=50)], {0: 0, 50: 1})
     assert len(near) == 1 and near[0].location.name == "Hyesan"
-    far = merge_duplicates([incident(profile, "Hyesan"), incident(profile, None, offset=50)], {0: 0, 50: 5})
-    assert len(far) == 2
+
+
+def test_a_far_placeless_mention_joins_only_the_one_place_of_its_kind(profile):
+    # A lead that names no place, and the details paragraphs later: one happening.
+    lead_and_details = merge_duplicates([incident(profile, None), incident(profile, "Hyesan", offset=50)],
+                                        {0: 0, 50: 5})
+    assert len(lead_and_details) == 1 and lead_and_details[0].location.name == "Hyesan"
+    # A roundup of two towns: a far placeless mention could be either, or another.
+    roundup = merge_duplicates([incident(profile, "Hyesan"), incident(profile, "Chongjin", offset=20),
+                                incident(profile, None, offset=50)], {0: 0, 20: 1, 50: 5})
+    assert len(roundup) == 3
+
+
+def test_tellings_of_one_happening_merge_under_the_name_the_codebook_gives(profile):
+    from seethe.extract.assemble import merge_duplicates as merge
+
+    execution = incident(profile, "Pyongyang", category="control.punishment")
+    purge = incident(profile, "Pyongyang", category="elite.purge", offset=50)
+    merged = merge([execution, purge], {0: 0, 50: 3}, telling_of=profile.codebook.telling_of)
+    assert [i.category for i in merged] == ["elite.purge"]
+    assert len(merge([execution, purge], {0: 0, 50: 3})) == 2  # without the codebook's tellings: two

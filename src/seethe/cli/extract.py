@@ -12,7 +12,7 @@ from seethe.cli._errors import error_line, note, report_failure
 from seethe.cli._options import format_option, iso_date, min_confidence_option, profile_option
 from seethe.cli._output import console, count_table, incident_table, write_jsonl
 from seethe.errors import ReportError
-from seethe.extract import Extractor
+from seethe.extract import DEFAULT_MIN_CONFIDENCE, Extractor
 from seethe.ingest import iter_report_paths, read_report
 from seethe.models import Incident
 from seethe.services import IngestOptions, incident_filter, ingest, province_label, score_dataset
@@ -51,7 +51,7 @@ def run_extraction(paths, extractor, published=None, outlet=None, url=None, enco
 @click.option("--encoding", help="Decode files with this encoding instead of UTF-8/detection.")
 @format_option("jsonl", "table", "json", default="jsonl")
 @profile_option
-@min_confidence_option(0.5)
+@min_confidence_option(DEFAULT_MIN_CONFIDENCE)
 def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_confidence):
     """Extract incidents from report files or folders (``-`` reads standard input).
 
@@ -84,7 +84,7 @@ def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_c
 @click.command("eval")
 @click.argument("dataset", type=click.Path(exists=True, file_okay=False), required=False)
 @profile_option
-@min_confidence_option(0.5)
+@min_confidence_option(DEFAULT_MIN_CONFIDENCE)
 @click.option("--json", "as_json", is_flag=True, help="Print the totals as one JSON object.")
 @click.option("--errors", is_flag=True, help="Group the errors by kind, with counts, then list them.")
 @click.option("--calibration", is_flag=True, help="How often incidents in each band of confidence are right.")

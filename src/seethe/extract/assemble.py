@@ -26,9 +26,10 @@ incident (``merge_duplicates``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Callable
 
 from seethe.extract.attribution import Credit, credits_for, introduces_quote
 from seethe.extract.confidence import ConfidenceModel
@@ -63,6 +64,10 @@ class Resources:
     happening: HappeningWords
     state_actors: frozenset[str]  # actor labels on the state's side
     model: ConfidenceModel
+    telling_of: Callable[[str], tuple[str, int]]  # the category naming a happening told as this one
+    destination_scenes: frozenset[str] = frozenset()  # categories whose destination is their scene
+    sanctions: frozenset[str] = frozenset()  # categories that punish: what they punish is their charge
+    charge_before: re.Pattern[str] = re.compile(r"(?!)")  # "charged with", "for watching": a charge ends here
 
 
 @dataclass
@@ -113,10 +118,41 @@ def assemble(
             drafts.extend(_drafts_of_sentence(k, s, cues[k], scene, tracker, res, own_outlet))
         tracker.remember_places(strong, s.paragraph)
         tracker.remember_time(told, s.paragraph)
-    incidents = [inc for d in drafts if d.dropped is None and d.confidence >= min_confidence
-                 for inc in _incidents_of(d, scene, res)]
+    mentions = [(d, inc) for d in drafts if d.dropped is None for inc in _incidents_of(d, scene, res)]
     paragraph_of = {s.start: s.paragraph for s in doc.sentences}
-    return merge_duplicates(incidents, paragraph_of, res.model.repeat_bonus), drafts
+    members: list[list[int]] = []
+    merged = merge_duplicates([inc for _, inc in mentions], paragraph_of, res.model.repeat_bonus, res.telling_of,
+                              members=members)
+    if res.model.happening is not None:
+        merged = judge_happenings(merged, [[mentions[i][0] for i in group] for group in members], scene, res.model)
+    return [inc for inc in merged if inc.confidence >= min_confidence], drafts
+
+
+def happening_features(tellings: list[list[Draft]], scene: Scene, model: ConfidenceModel) -> list[dict[str, float]]:
+    """What a report says of each happening as a whole: its strongest telling, how often it is told,
+    whether its lead tells it, and whether it is the report's strongest happening.  (How many
+    happenings a report has is left out on purpose: a roundup of fifteen incidents is as true as a
+    report of one.)"""
+    best = [max(model.logit(d.features) for d in group) for group in tellings]
+    order = sorted(range(len(best)), key=lambda i: -best[i])
+    rank = {i: r + 1 for r, i in enumerate(order)}
+    out = []
+    for i, group in enumerate(tellings):
+        out.append({
+            "best_telling": best[i],
+            "retold": math.log(len({d.k for d in group})),
+            "in_lead": float(any(d.k == scene.lead for d in group)),
+            "rank:1": float(rank[i] == 1),
+        })
+    return out
+
+
+def judge_happenings(merged: list[Incident], tellings: list[list[Draft]], scene: Scene,
+                     model: ConfidenceModel) -> list[Incident]:
+    """The confidence of each happening, from the happening model over its tellings."""
+    features = happening_features(tellings, scene, model)
+    return [replace(inc, confidence=min(0.99, max(0.01, model.happening_probability(f))))
+            for inc, f in zip(merged, features)]
 
 
 def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene, tracker: Tracker, res: Resources,
@@ -126,10 +162,11 @@ def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene,
     for cue in cues:
         d = Draft(k, cue, features=dict(happening))
         # The report told this kind of act before: the same happening again, or another like it.
-        d.features["told_before"] = float(cue.category in tracker.told_categories)
+        d.features["told_before"] = float(cue.category in tracker.told_categories) * 0
         d.features[f"family:{cue.category.split('.', 1)[0]}"] = 1.0
         choose_act(d, scene, cues, res)
-        choose_place(d, scene, tracker, res)
+        if not d.dropped:
+            choose_place(d, scene, tracker, res)
         if d.dropped:
             out.append(d)
             continue
@@ -151,9 +188,18 @@ def choose_happening(scene: Scene, k: int, res: Resources) -> dict[str, float]:
 # -- 2. the act and its actor -----------------------------------------------
 
 def choose_act(d: Draft, scene: Scene, cues: list[CueMatch], res: Resources) -> None:
-    """Who performs the cue's act (the actor named nearest it), and whether it is the sentence's main act."""
+    """Who performs the cue's act (the actor named nearest it), and whether it is the sentence's main act.
+
+    The act a sanction was for ("executed for watching South Korean dramas",
+    "arrested on charges of smuggling") is its reason, not an incident of its
+    own: such a cue is set aside when its sentence tells the sanction.
+    """
     d.actor = _nearest_actor(scene.actors.get(d.k, []), d.cue)
     d.features.update(act_features(scene, d.k, d.cue, cues, d.actor, res.state_actors, res.happening))
+    if d.category not in res.sanctions and any(c.category in res.sanctions for c in cues):
+        s = scene.doc.sentences[d.k]
+        if res.charge_before.search(scene.doc.folded, max(s.start, d.cue.start - 80), d.cue.start):
+            d.dropped = "the charge of a sanction told in the same sentence"
 
 
 def _nearest_actor(mentions: list[tuple[int, int, str]], cue: CueMatch) -> str | None:
@@ -180,6 +226,9 @@ def choose_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources) -> No
     k, category = d.k, d.category
     in_sentence = [m for m in scene.places.get(k, ()) if m.score >= 0.5]
     usable = [m for m in scene.strong(k) if _usable(m, category, res)]
+    if not usable and category in res.destination_scenes:
+        usable = [replace(m, score=1.0) for m in scene.places.get(k, ())
+                  if m.role == "destination" and m.place.country == res.country and _usable_place(m.place, category, res)]
     if not usable and any(m.place.country in res.out_of_scope for m in in_sentence):
         d.dropped = "it happened where the profile does not look"  # police in a South Korean city
         return
@@ -325,23 +374,40 @@ def _overlap(a: TimeSpan, b: TimeSpan) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None,
-                     repeat_bonus: float = 0.03) -> list[Incident]:
-    """One incident for repeated mentions: same category and place, compatible time.
+def _same_telling(code: str) -> tuple[str, int]:
+    return code, 0
 
-    A mention without a place joins a placed one only within two paragraphs
-    of it: further away it is more likely another incident.  Of two nested
-    places (a town and its county) the more specific is kept.  Telling an
-    incident again adds ``repeat_bonus`` to its confidence.
+
+def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None,
+                     repeat_bonus: float = 0.03, telling_of: Callable[[str], tuple[str, int]] = _same_telling,
+                     max_gap: int = 2, members: list[list[int]] | None = None) -> list[Incident]:
+    """One incident for repeated mentions of one happening: the same category (or
+    categories one happening is told as, by ``telling_of``) and place, compatible time.
+
+    A mention without a place joins a placed one within ``max_gap``
+    paragraphs of it, or anywhere when the report places that kind of
+    happening in one place only (a lead that names no place and the details
+    further down); otherwise it is more likely another incident.  Of two
+    nested places (a town and its county) the more specific is kept; of two
+    tellings, the category that names the happening.  Telling an incident
+    again adds ``repeat_bonus`` to its confidence.  ``members``, when given,
+    receives for each merged incident the indexes of the mentions it is made of.
     """
     paragraph_of = paragraph_of or {}
-    out: list[Incident] = []
+    groups: list[list[int]] = []
+    places_of: dict[str, set[str]] = {}
     for inc in incidents:
+        if inc.location.place_id is not None:
+            places_of.setdefault(telling_of(inc.category)[0], set()).add(inc.location.place_id)
+    out: list[Incident] = []
+    for n, inc in enumerate(incidents):
         key_place = inc.location.place_id
         inc_place = inc.location.as_place()
+        happening, inc_rank = telling_of(inc.category)
         for i, prev in enumerate(out):
             prev_place = prev.location.as_place()
-            if prev.category != inc.category:
+            prev_happening, prev_rank = telling_of(prev.category)
+            if prev_happening != happening:
                 continue
             if prev.location.place_id != key_place:
                 # A later mention without a place is the incident already placed.
@@ -350,11 +416,15 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 if None not in (prev.location.place_id, key_place) and not nested:
                     continue
                 gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
-                if gap > 2:
+                if gap > max_gap and len(places_of.get(happening, ())) != 1:
                     continue
-            # A time the sentence did not state itself (inherited or default) never keeps two mentions apart.
-            if not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)
-                    or prev.time.mention is None or inc.time.mention is None):
+            # A time the sentence did not state itself (inherited or default) never keeps two mentions apart;
+            # two tellings in different categories must agree on a time both state (or share a sentence).
+            if prev.category != inc.category and prev.evidence_start != inc.evidence_start:
+                if not (_overlap(prev.time, inc.time) and prev.time.mention and inc.time.mention):
+                    continue
+            elif not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)
+                      or prev.time.mention is None or inc.time.mention is None):
                 continue
             better_time = inc.time if (inc.time.mention is not None, -_PRECISION_RANK[inc.time.precision]) > \
                 (prev.time.mention is not None, -_PRECISION_RANK[prev.time.precision]) else prev.time
@@ -363,6 +433,7 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 placed = inc  # keep the more specific place
             out[i] = replace(
                 prev,
+                category=inc.category if inc_rank < prev_rank else prev.category,
                 location=placed.location,
                 time=better_time,
                 confidence=min(0.99, max(prev.confidence, inc.confidence) + repeat_bonus),
@@ -370,9 +441,13 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 rule_ids=tuple(dict.fromkeys(prev.rule_ids + inc.rule_ids)),
                 actors=prev.actors or inc.actors,
             )
+            groups[i].append(n)
             break
         else:
             out.append(inc)
+            groups.append([n])
+    if members is not None:
+        members[:] = groups
     return out
 
 

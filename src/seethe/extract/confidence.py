@@ -18,23 +18,41 @@ from dataclasses import dataclass
 from seethe.profile import Profile
 
 
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class HappeningModel:
+    """The second stage: one happening (all its tellings in a report) → the probability it is right."""
+
+    bias: float
+    weights: dict[str, float]
+
+
 @dataclass(frozen=True, slots=True)
 class ConfidenceModel:
     bias: float
     weights: dict[str, float]
     repeat_bonus: float = 0.03
+    happening: HappeningModel | None = None
 
     @classmethod
     def of(cls, profile: Profile) -> "ConfidenceModel":
         c = profile.confidence
-        return cls(c.bias, dict(c.weights), c.repeat_bonus)
+        h = HappeningModel(c.happening.bias, dict(c.happening.weights)) if c.happening else None
+        return cls(c.bias, dict(c.weights), c.repeat_bonus, h)
+
+    def happening_probability(self, features: dict[str, float]) -> float:
+        assert self.happening is not None
+        h = self.happening
+        return _sigmoid(h.bias + sum(h.weights.get(name, 0.0) * value for name, value in features.items()))
 
     def logit(self, features: dict[str, float]) -> float:
         return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.logit(features)
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+        return _sigmoid(self.logit(features))
 
     def reasons(self, features: dict[str, float], most: int = 4) -> list[tuple[str, float]]:
         """The features that moved this confidence most, with their contributions to the logit."""

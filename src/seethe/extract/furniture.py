@@ -54,7 +54,8 @@ def furniture_paragraphs(doc: Document, patterns: FurniturePatterns) -> set[int]
         words = len(_WORDS.findall(body))
         if in_head and i < 8:
             short = words <= 20
-            headline = short and not _SENTENCE_END.search(body)
+            # The first line may be a long headline ("..., 2,000 Workers Riot, Leading to Deaths; ...").
+            headline = (short or (i == 0 and words <= 35)) and not _SENTENCE_END.search(body)
             meta = short and patterns.head_meta.match(body) is not None and body.count(".") <= 1
             if headline or meta or _NOTE.match(body):
                 out.add(i)

@@ -29,6 +29,7 @@ from seethe.profile import Lexicon
 
 _CLAUSE = re.compile(r"[;:]|,\s|\s-\s|\(|\)")
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _PRESENT = re.compile(r"\b(?:is|are|has|have|does|do|remains|remain)\b")
 
 
@@ -56,6 +57,9 @@ class HappeningWords:
     source: re.Pattern[str]
     reason: re.Pattern[str]
     purpose: re.Pattern[str]
+    circumstance: re.Pattern[str]
+    relative: re.Pattern[str]
+    meta: re.Pattern[str]
     past_forms: frozenset[str]
     history_days: int
 
@@ -66,7 +70,8 @@ class HappeningWords:
                          if not form.endswith(("ing", "s")))
         return cls(_phrases(h.generic), _phrases(h.statistic), _phrases(h.future), _phrases(h.commentary),
                    _phrases(h.foreign_actors), _phrases(h.source_words), _tail(h.reason), _tail(h.purpose),
-                   past, int(h.history_years * 365))
+                   _tail(h.circumstance, 4), _tail(h.relative, 5), _phrases(h.meta), past,
+                   int(h.history_years * 365))
 
 
 def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, float]:
@@ -80,6 +85,7 @@ def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, 
     tokens = re.findall(r"[a-z']+", folded)
     past = bool(_PAST.search(folded)) or any(t in words.past_forms for t in tokens)
     credited = any(c.paragraph == s.paragraph for c in scene.credits)
+    years = [int(y) for y in _YEAR.findall(folded)]
     return {
         "generic": float(bool(words.generic.search(folded))),
         "statistic": float(bool(words.statistic.search(folded)) or bool(re.search(r"\d+(?:\.\d+)?\s*%", folded))),
@@ -92,9 +98,13 @@ def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, 
         "lead": float(k == scene.lead),
         "told_time": float(bool(told) and not old),
         "history": float(bool(old) and len(old) == len(told)),
+        # "since 2011", "over the past year": a span this long is a trend, not one happening.
+        "long_span": float(any((t.end - t.start).days > 180 for t in told)),
+        "old_year": float(any(y < scene.published.year - 1 for y in years)),
         "told_place": float(bool(scene.strong(k))),
         "present_tense": float(bool(_PRESENT.search(folded)) and not past),
         "long_sentence": float(len(tokens) > 45),
+        "meta": float(bool(words.meta.search(folded))),
     }
 
 
@@ -113,6 +123,9 @@ def act_features(scene: Scene, k: int, cue: CueMatch, cues: list[CueMatch], acto
     return {
         "reason_phrase": float(bool(words.reason.search(before))),
         "purpose_phrase": float(bool(words.purpose.search(before))),
+        "circumstance_phrase": float(bool(words.circumstance.search(before))),
+        "relative_clause": float(bool(words.relative.search(folded[max(s.start, cue.start - 60):cue.start]))),
+        "position": round((cue.start - s.start) / max(1, s.end - s.start), 2),
         "other_acts": float(min(3, len({c.category for c in cues} - {cue.category}))),
         "first_act": float(cue.start == min(c.start for c in cues)),
         "cue_weight": cue.weight,

@@ -311,9 +311,12 @@ def _anchored(folded: str, core: re.Pattern[str], pattern: re.Pattern[str], befo
 
 
 def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str],
-               spans: list[tuple[int, int]] | None = None) -> list[TimeMention]:
+               spans: list[tuple[int, int]] | None = None,
+               other_event: re.Pattern[str] | None = None) -> list[TimeMention]:
     """Every time expression in the report (or in ``spans`` of it), in text
-    order, marked event or speech."""
+    order, marked ``event``, ``speech`` (when a source spoke) or ``other``
+    (the date of another event the sentence names: "with the anniversary
+    approaching on October 10", "since he came to power in 2011")."""
     found: list[TimeMention] = []
     for m in _anchored(folded, _CORE, _COMBINED, 36, spans):
         outer = m.lastgroup  # the pattern's own group closes last
@@ -354,8 +357,24 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
         elif t.pattern == "weekday" and any(w.strip(",") in communication_verbs for w in words[-3:]):
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
+        elif other_event is not None and _names_other_event(folded, t, other_event):
+            t = TimeMention(t.start, t.end, t.text, "other", t.pattern, t.groups)
         out.append(t)
     return out
+
+
+def other_event_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
+def _names_other_event(folded: str, t: TimeMention, other_event: re.Pattern[str]) -> bool:
+    """The words just before or after a date in its clause name another event (an anniversary, a founding)."""
+    before = _CLAUSE_BREAK.split(folded[max(0, t.start - 50):t.start])[-1]
+    before_words = before.split()[-5:]
+    after = _CLAUSE_BREAK.split(folded[t.end:t.end + 25])[0]
+    return other_event.search(" ".join(before_words)) is not None or other_event.match(after.strip()) is not None
 
 
 def resolve_holiday(mention: TimeMention, ref: dt.date) -> TimeSpan | None:

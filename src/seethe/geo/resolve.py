@@ -42,6 +42,7 @@ class PlaceGrammar:
     origin_before: re.Pattern[str]  # "mobilized from ...": where people came from
     detention: re.Pattern[str]  # names of camps and prisons: where a sentence is served
     negating_prefix: re.Pattern[str]  # "anti-Pyongyang": no place
+    sent_from: re.Pattern[str]  # "investigators sent from X": an origin
     suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
     prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
 
@@ -52,7 +53,7 @@ class PlaceGrammar:
             connector=p["place_connector"], metonymy_next=p["metonymy_next"], source_from=p["source_from"],
             preposition_before=p["preposition_before"], destination_before=p["destination_before"],
             not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
-            detention=p["detention_name"], negating_prefix=p["negating_prefix"],
+            detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
             suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
             prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
         )
@@ -268,8 +269,8 @@ def find_places(doc: Document, resolver: Resolver) -> list[PlaceMention]:
             best = min(range(len(places)), key=lambda k: (specificity(places[k]), k))
             place = places[best]
             start, end = links[0].start, links[-1].end
-            score = _scene_score(text, start, end, links[best], place, len(links), resolver)
-            mentions.append(PlaceMention(start, end, text[start:end], place, score))
+            score, role = _scene_score(text, start, end, links[best], place, len(links), resolver)
+            mentions.append(PlaceMention(start, end, text[start:end], place, score, role))
             if place.admin1_iso and place.country == gaz.home and score >= 0.5:
                 if place.admin1_iso in seen_provinces:
                     seen_provinces.remove(place.admin1_iso)
@@ -279,26 +280,29 @@ def find_places(doc: Document, resolver: Resolver) -> list[PlaceMention]:
 
 
 def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place, links: int,
-                 resolver: Resolver) -> float:
-    """How surely a mention is the scene of what its sentence tells (below 0.5: not a scene)."""
+                 resolver: Resolver) -> tuple[float, str]:
+    """How surely a mention is the scene of what its sentence tells (below 0.5: not a scene), and its role."""
     gaz, g = resolver.gazetteer, resolver.grammar
     before = text[max(0, start - 16):start]
     after = text[end:end + 40]
     if g.negating_prefix.search(text[max(0, start - 5):start]):
-        return 0.0  # "anti-Pyongyang leaflets" name no place
+        return 0.0, "not_a_place"  # "anti-Pyongyang leaflets" name no place
     if cached_key(text[head.start:head.end]) in gaz.capitals and links == 1 \
             and g.metonymy_next.match(after) and not g.preposition_before.search(before):
-        return 0.2  # "Pyongyang has ..." is the regime
+        return 0.2, "government"  # "Pyongyang has ..." is the regime
     if place.country != gaz.home and g.not_locative_before.search(before) \
             and not g.source_from.search(text[max(0, start - 40):start]):
-        return 0.3  # an origin or destination abroad ("smuggled from China", "fled to Russia")
+        # An origin or destination abroad ("smuggled from China", "fled to Russia").
+        return 0.3, "destination" if g.destination_before.search(before) else "origin"
     if place.type in ("country", "region") and g.origin_before.search(before):
-        return 0.45  # "mobilized from all over the country": where people came from
+        return 0.45, "origin"  # "mobilized from all over the country": where people came from
+    if g.sent_from.search(text[max(0, start - 50):start]):
+        return 0.45, "origin"  # "investigators sent from Pyongyang": where they came from, not where they acted
     if place.country == gaz.home and g.destination_before.search(before) and not g.detention.search(place.name):
         # A destination at home ("trains to Pyongyang") is not where something
         # happened; a camp one is sent to is where the sentence is served.
-        return 0.45
-    return 1.0
+        return 0.45, "destination"
+    return 1.0, "scene"
 
 
 def _paragraph_index(doc: Document, offset: int) -> int:

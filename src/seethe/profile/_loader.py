@@ -34,6 +34,14 @@ class Codebook:
     version: str
     categories: dict[str, Category]
     out_of_scope: tuple[str, ...] = ()
+    tellings: tuple[tuple[str, ...], ...] = ()
+
+    def telling_of(self, code: str) -> tuple[str, int]:
+        """The category that names a happening told as ``code``, and ``code``'s rank in its group."""
+        for group in self.tellings:
+            if code in group:
+                return group[0], group.index(code)
+        return code, 0
 
     def label(self, code: str) -> str:
         cat = self.categories.get(code)
@@ -157,7 +165,7 @@ class Profile:
     @cached_property
     def codebook(self) -> Codebook:
         data = _load_json(CodebookFile, self.path("codebook"))
-        return Codebook(data.version, dict(data.categories), data.out_of_scope_countries)
+        return Codebook(data.version, dict(data.categories), data.out_of_scope_countries, data.tellings)
 
     @cached_property
     def cue_rules(self) -> tuple[CueRuleSpec, ...]:

@@ -61,13 +61,27 @@ class Category(_Strict):
     label: Name
     description: str = ""
     abroad: bool = False
+    # The place a movement is restricted *to* ("entry to Pyongyang") is where the act happens.
+    destination_is_scene: bool = False
+    # A sanction (punishment, arrest, purge): the acts named as its charge are its reason, not incidents.
+    sanction: bool = False
 
 
 class CodebookFile(_Strict):
     version: Annotated[str, Field(min_length=1, max_length=32)]
     categories: dict[Code, Category] = Field(min_length=1)
     out_of_scope_countries: tuple[Country, ...] = ()
+    # Categories one happening may be told as; the first of a group names the happening.
+    tellings: tuple[tuple[Code, ...], ...] = ()
     comment: str | None = None
+
+    @model_validator(mode="after")
+    def _tellings_are_categories(self) -> "CodebookFile":
+        for group in self.tellings:
+            unknown = [c for c in group if c not in self.categories]
+            if unknown:
+                raise ValueError(f"tellings name unknown categories: {', '.join(unknown)}")
+        return self
 
 
 class CueRuleSpec(_Strict):
@@ -145,13 +159,20 @@ class ActorsFile(_Strict):
     comment: str | None = None
 
 
+class HappeningWeights(_Strict):
+    bias: float
+    weights: dict[Annotated[str, Field(pattern=r"^[a-z_:.0-9]+$")], float]
+
+
 class ConfidenceFile(_Strict):
-    """The confidence model: a logistic model over the named features of a candidate incident."""
+    """The confidence model: a logistic model over the named features of a candidate incident,
+    and (optionally) a second over the features of a happening told by one or more candidates."""
 
     version: str
     bias: float
-    weights: dict[Annotated[str, Field(pattern=r"^[a-z_:.]+$")], float]
+    weights: dict[Annotated[str, Field(pattern=r"^[a-z_:.0-9]+$")], float]
     repeat_bonus: Annotated[float, Field(ge=0, le=0.5)] = 0.03
+    happening: HappeningWeights | None = None
     trained_on: str = ""
     comment: str | None = None
 
@@ -178,7 +199,8 @@ class CreditWords(_Strict):
 _PATTERN_NAMES = (
     "conditional_opener", "anaphora_not_before", "list_gap", "first_person", "sourced_paragraph",
     "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "source_from", "preposition_before",
-    "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix",
+    "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix", "sent_from",
+    "charge_before",
 )
 
 
@@ -213,6 +235,9 @@ class HappeningWords(_Strict):
     purpose: tuple[Term, ...]  # "to prevent", "in order to": an act intended, not done
     foreign_actors: tuple[Term, ...]
     source_words: tuple[Term, ...]
+    circumstance: tuple[Term, ...] = ()  # "under strict surveillance", "after the arrests": a setting, not the act
+    relative: tuple[Term, ...] = ()  # "... who had been caught": a clause about someone, not the main act
+    meta: tuple[Term, ...] = ()  # "according to reports", "could not be confirmed": about the reporting
     history_years: Annotated[float, Field(gt=0, le=50)] = 2
     comment: str | None = None
 
@@ -243,6 +268,8 @@ class LexiconFile(_Strict):
     guard_window_tokens: Annotated[int, Field(ge=1, le=20)] = 5
     communication_verbs: tuple[Term, ...]
     anaphoric: tuple[Term, ...] = ()
+    # A date next to these words is another event's ("the 70th anniversary on October 10"), not the incident's.
+    other_event_time_words: tuple[Term, ...] = ()
     abbreviations: tuple[Term, ...] = ()
     capitalized_exempt_guards: tuple[Term, ...] = ()
     anaphor_types: dict[str, tuple[str, ...]] = {}

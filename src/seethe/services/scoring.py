@@ -77,7 +77,8 @@ class DatasetScore:
             out["missed"] += len(rep.missed)
         return out
 
-    def calibration(self, edges: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)) -> list[CalibrationBin]:
+    def calibration(self, edges: tuple[float, ...] = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+                    ) -> list[CalibrationBin]:
         """How often predictions in each band of confidence are right."""
         pairs = [(p["confidence"], label != "false") for rep in self.reports
                  for p, label in zip(rep.predictions, rep.labels)]

@@ -114,4 +114,6 @@ def _V3_INCIDENT_INDEXES() -> list[Index]:  # noqa: N802 - a constant built per 
         Index("ix_incidents_current_admin1", "current", "admin1_iso", "time_start", "id"),
         Index("ix_incidents_place", "place_id"),
         Index("ix_incidents_run", "run_id"),
+        # Covers the counts by month in date order: stats read indexes, never the table.
+        Index("ix_incidents_months", "current", "time_start", "time_precision"),
     ]
