@@ -55,3 +55,11 @@ def test_every_plain_character_maps_back_to_the_same_character():
     for i, c in enumerate(doc.text):
         if c not in " \n&":
             assert source[doc.source_offset(i)] == c, (i, c)
+
+
+def test_source_offsets_map_onto_the_plain_text():
+    source = "Go to contents\n\n\nN.   Korean  men fled.\n\nSecond para here."
+    doc = normalize(Report(text=source, source="t"))
+    for word in ("fled", "Second", "contents"):
+        i = doc.offsets.plain_offset(source.index(word))
+        assert doc.text[i:i + len(word)] == word

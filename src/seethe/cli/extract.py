@@ -15,7 +15,7 @@ from seethe.errors import ReportError
 from seethe.extract import DEFAULT_MIN_CONFIDENCE, Extractor
 from seethe.ingest import iter_report_paths, read_report
 from seethe.models import Incident
-from seethe.services import IngestOptions, incident_filter, ingest, province_label, score_dataset
+from seethe.services import IngestOptions, incident_filter, ingest, province_label, score_dataset, score_happenings
 from seethe.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -88,14 +88,17 @@ def extract_command(paths, published, outlet, url, encoding, fmt, profile, min_c
 @click.option("--json", "as_json", is_flag=True, help="Print the totals as one JSON object.")
 @click.option("--errors", is_flag=True, help="Group the errors by kind, with counts, then list them.")
 @click.option("--calibration", is_flag=True, help="How often incidents in each band of confidence are right.")
-def eval_command(dataset, profile, min_confidence, as_json, errors, calibration):
+@click.option("--happenings", is_flag=True,
+              help="Score the reported-happening stage on sentences (gold files with evidence offsets).")
+def eval_command(dataset, profile, min_confidence, as_json, errors, calibration, happenings):
     """Score extraction on a folder of reports with NAME.gold.json files.
 
     Uses the matching rules of the incident format spec (strict, place,
     family).  Without DATASET, scores the bundled development set.
     """
     folder = Path(dataset) if dataset else SAMPLES
-    result = score_dataset(folder, Extractor(profile, min_confidence=min_confidence))
+    extractor = Extractor(profile, min_confidence=min_confidence)
+    result = score_dataset(folder, extractor)
     if not result.reports:
         raise click.ClickException(f"{folder}: no *.gold.json files")
     summary = result.summary()
@@ -106,6 +109,11 @@ def eval_command(dataset, profile, min_confidence, as_json, errors, calibration)
         summary["calibration"] = {"bins": [{"low": b.low, "high": b.high, "predictions": b.predictions,
                                             "right": b.right} for b in result.calibration()],
                                   "at_0.8": {"predictions": n, "share_right": share}}
+    if happenings:
+        h = score_happenings(folder, extractor)
+        p, r, f = h.prf()
+        summary["happenings"] = {"tp": h.tp, "fp": h.fp, "fn": h.fn, "uncued": h.uncued,
+                                 "precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3)}
     if as_json:
         click.echo(json.dumps(summary))
         return
@@ -118,6 +126,11 @@ def eval_command(dataset, profile, min_confidence, as_json, errors, calibration)
         _print_errors(result)
     if calibration:
         _print_calibration(result)
+    if happenings:
+        h = summary["happenings"]
+        click.echo(f"\nreported-happening stage, on sentences: P={h['precision']:.3f} R={h['recall']:.3f} "
+                   f"F1={h['f1']:.3f} (tp={h['tp']} fp={h['fp']} fn={h['fn']}; "
+                   f"{h['uncued']} gold sentences had no cue)")
     click.echo(f"reports={summary['reports']}")
     for rule in ("strict", "place", "family"):
         s = summary[rule]

@@ -22,7 +22,8 @@ _EXPORTS = {
                     "seethe.services.exports"),
     **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "province_code", "province_label"],
                     "seethe.services.queries"),
-    **dict.fromkeys(["CalibrationBin", "DatasetScore", "ReportScore", "score_dataset"], "seethe.services.scoring"),
+    **dict.fromkeys(["CalibrationBin", "DatasetScore", "HappeningScore", "ReportScore", "score_dataset",
+                     "score_happenings"], "seethe.services.scoring"),
 }
 __all__ = sorted(_EXPORTS)
 

@@ -98,6 +98,49 @@ class DatasetScore:
                          for r in self.reports)
 
 
+@dataclass
+class HappeningScore:
+    """The reported-happening stage judged on sentences: gold happening sentences are those holding a
+    gold incident's evidence (``evidence_at`` offsets); the stage calls a cue-bearing body sentence a
+    happening when one of its candidates reaches the minimum confidence."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    uncued: int = 0  # gold happening sentences with no cue at all (the cue stage's miss, not this one's)
+
+    def prf(self) -> tuple[float, float, float]:
+        return Counts(self.tp, self.fp, self.fn).prf()
+
+
+def score_happenings(folder: str | Path, extractor: Extractor) -> HappeningScore:
+    """Precision and recall of the reported-happening judgement on the sentences of a dataset."""
+    out = HappeningScore()
+    for gold_path in gold_files(Path(folder)):
+        gold = load_gold(gold_path)
+        spans = [g["evidence_at"] for g in gold["incidents"] if g.get("evidence_at")]
+        if not spans and gold["incidents"]:
+            continue  # a report annotated without evidence offsets cannot be judged by sentence
+        info = gold["report"]
+        try:
+            report = read_report(gold_path.parent / info["file"], published=parse_date(info["published"]),
+                                 outlet=info.get("outlet"))
+            a = extractor.analyse(report)
+        except SeetheError:
+            continue
+        # Gold offsets point into the file's text; map them onto the plain text sentences are cut from.
+        to_plain = a.doc.offsets.plain_offset
+        plain_spans = [(to_plain(lo), to_plain(hi)) for lo, hi in spans]
+        gold_k = {k for k, s in enumerate(a.doc.sentences) for lo, hi in plain_spans if lo < s.end and s.start < hi}
+        cued = {d.k for d in a.drafts}
+        said = {d.k for d in a.drafts if d.dropped is None and d.confidence >= extractor.min_confidence}
+        out.tp += len(said & gold_k)
+        out.fp += len(said - gold_k)
+        out.fn += len((gold_k & cued) - said)
+        out.uncued += len(gold_k - cued)
+    return out
+
+
 def score_dataset(folder: str | Path, extractor: Extractor) -> DatasetScore:
     """Extract every report of a dataset and score it against its gold file.
 

@@ -59,6 +59,15 @@ class OffsetMap:
             return 0
         return min(self.source_at[k] + (i - self.plain[k]), source_length)
 
+    def plain_offset(self, source_offset: int) -> int:
+        """Where a source offset lands in the plain text (the run that holds it, or the next one)."""
+        if not self.plain:
+            return source_offset
+        k = bisect.bisect_right(self.source_at, source_offset) - 1
+        if k < 0:
+            return 0
+        return self.plain[k] + (source_offset - self.source_at[k])
+
     def __len__(self) -> int:
         return len(self.plain)
 
