@@ -34,7 +34,7 @@ from typing import Any, Callable
 from seethe.extract.attribution import Credit, credits_for, introduces_quote
 from seethe.extract.confidence import ConfidenceModel
 from seethe.extract.furniture import FurniturePatterns
-from seethe.extract.happening import HappeningWords, act_features, sentence_features
+from seethe.extract.happening import HappeningWords, act_features, off_topic_share, sentence_features
 from seethe.extract.scene import Scene, Tracker, build_scene, distance, group_lists
 from seethe.extract.when import TimeMention, default_span
 from seethe.geo import contains
@@ -181,8 +181,10 @@ def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene,
 # -- 1. the happening -------------------------------------------------------
 
 def choose_happening(scene: Scene, k: int, res: Resources) -> dict[str, float]:
-    """The sentence's marks of a reported happening (and of context), as named features."""
-    return sentence_features(scene, k, res.happening)
+    """The sentence's marks of a reported happening (and of context), and what the report is about."""
+    if scene.off_topic is None:
+        scene.off_topic = off_topic_share(scene, res.happening)
+    return {**sentence_features(scene, k, res.happening), "off_topic": scene.off_topic}
 
 
 # -- 2. the act and its actor -----------------------------------------------
@@ -237,6 +239,10 @@ def choose_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources) -> No
     else:
         chosen, basis = _carried_place(d, scene, tracker, res, in_sentence)
     story = tracker.single_story()
+    # A river or mountain locates less well than the town the story is about.
+    if chosen and story is not None and all(m.place.type == "feature" for m in chosen) \
+            and _usable_place(story, category, res):
+        chosen, basis = [PlaceMention(-1, -1, story.name, story)], "story"
     # A province stands for the story's town inside it ("a source in X Province").
     if len(chosen) == 1 and chosen[0].place.type == "province" and story is not None \
             and contains(chosen[0].place, story):

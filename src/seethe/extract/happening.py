@@ -60,6 +60,7 @@ class HappeningWords:
     circumstance: re.Pattern[str]
     relative: re.Pattern[str]
     meta: re.Pattern[str]
+    off_topic: re.Pattern[str]
     past_forms: frozenset[str]
     history_days: int
 
@@ -70,8 +71,18 @@ class HappeningWords:
                          if not form.endswith(("ing", "s")))
         return cls(_phrases(h.generic), _phrases(h.statistic), _phrases(h.future), _phrases(h.commentary),
                    _phrases(h.foreign_actors), _phrases(h.source_words), _tail(h.reason), _tail(h.purpose),
-                   _tail(h.circumstance, 4), _tail(h.relative, 5), _phrases(h.meta), past,
+                   _tail(h.circumstance, 4), _tail(h.relative, 5), _phrases(h.meta), _phrases(h.off_topic), past,
                    int(h.history_years * 365))
+
+
+def off_topic_share(scene: Scene, words: HappeningWords) -> float:
+    """The share of the report's body sentences about what reports without incidents are about
+    (missiles, sanctions, summits, prices): a report on those mentions acts in passing."""
+    doc = scene.doc
+    body = [s for s in doc.sentences if s.paragraph not in scene.furniture]
+    if not body:
+        return 0.0
+    return sum(1 for s in body if words.off_topic.search(doc.folded, s.start, s.end)) / len(body)
 
 
 def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, float]:

@@ -64,6 +64,7 @@ class Scene:
     out_of_scope: frozenset[str]
     lead: int | None = None  # the first body sentence
     starts: list[int] = field(default_factory=list)  # where each sentence starts
+    off_topic: float | None = None  # share of body sentences on what reports without incidents are about
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)

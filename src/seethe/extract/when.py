@@ -372,7 +372,7 @@ def other_event_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
 def _names_other_event(folded: str, t: TimeMention, other_event: re.Pattern[str]) -> bool:
     """The words just before or after a date in its clause name another event (an anniversary, a founding)."""
     before = _CLAUSE_BREAK.split(folded[max(0, t.start - 50):t.start])[-1]
-    before_words = before.split()[-5:]
+    before_words = before.split()[-10:]
     after = _CLAUSE_BREAK.split(folded[t.end:t.end + 25])[0]
     return other_event.search(" ".join(before_words)) is not None or other_event.match(after.strip()) is not None
 

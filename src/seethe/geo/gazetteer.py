@@ -21,6 +21,12 @@ _ISO_ADMIN1 = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 cached_key = lru_cache(maxsize=300_000)(name_key)
+_JOINERS = re.compile(r"[\s\-‐-―]+")
+
+
+def plain_name(name: str) -> str:
+    """A name compared as written but for case, hyphens and spaces ("Kim Jong-suk" = "kim jong suk")."""
+    return _JOINERS.sub(" ", name.casefold()).strip()
 
 
 @dataclass(slots=True)
@@ -147,7 +153,7 @@ def _check(record: dict, where: str) -> None:
 def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version: str = "unknown", *,
                    home: str = "", city_provinces: frozenset[str] = frozenset(),
                    capitals: frozenset[str] = frozenset()) -> Gazetteer:
-    """Read a gazetteer JSONL file, check every entry, and index its names.
+    """Read a gazetteer JSONL file, check every entry, and index its names (``not_places`` are plain names).
 
     Raises ``GazetteerError`` naming the file and line of the first bad entry.
     """
@@ -182,7 +188,7 @@ def load_gazetteer(path: Path, not_places: frozenset[str] = frozenset(), version
         if record.get("population"):
             population[place.id] = int(record["population"])
         for name in names:
-            if name.casefold() in not_places:
+            if plain_name(name) in not_places:
                 continue
             key = cached_key(name)
             if len(key) < 3 and not re.search(r"[\uac00-\ud7a3]", key):

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from seethe.geo._hierarchy import bare_name_preference, contains, specificity
-from seethe.geo.gazetteer import Gazetteer, cached_key, gazetteer_for
+from seethe.geo.gazetteer import Gazetteer, cached_key, gazetteer_for, plain_name
 from seethe.models import Place, PlaceMention
 from seethe.profile import Lexicon, Profile
 from seethe.text import Document
@@ -140,7 +140,8 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         if first is None:
             continue
         fe = first.end()
-        most = gaz.first_keys.get(cached_key(text[s:fe]))
+        first_key = cached_key(text[s:fe])
+        most = gaz.first_keys.get(first_key) or gaz.first_keys.get(first_key.replace("u", "o"))
         if most is None and text[fe - 2:fe] in ("'s", "s'") and fe - s > 3:
             most = gaz.first_keys.get(cached_key(text[s:fe - (2 if text[fe - 2:fe] == "'s" else 1)]))
         if most is None:
@@ -164,10 +165,14 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
         upper = text[s].isupper()
         for n, end in _ends(words, text):
             phrase_text = text[s:end]
-            if phrase_text.casefold() in gaz.not_places:
+            if plain_name(phrase_text) in gaz.not_places:
                 continue
             key = cached_key(phrase_text)
             found = gaz.index.get(key) if upper else None
+            if upper and not found and "u" in key:
+                # Older romanizations write "u" where others write ŏ/o ("Danchun", "Chungjin"):
+                # tried only when the spelling as written names nothing.
+                found = gaz.index.get(key.replace("u", "o"))
             phrase = gaz.phrase_index.get(key)
             if found or phrase:
                 out.append(_Candidate(s, end, tuple((found or []) + (phrase or [])), phrase_text))

@@ -203,7 +203,9 @@ class Profile:
     def not_places(self) -> frozenset[str]:
         if not self.has("not_places"):
             return frozenset()
-        return frozenset(n.casefold() for n in _load_json(NotPlacesFile, self.path("not_places")).names)
+        # Compared but for case, hyphens and spaces: "Kim Jong-suk" is the person "Kim Jong Suk".
+        return frozenset(" ".join(n.casefold().replace("-", " ").split())
+                         for n in _load_json(NotPlacesFile, self.path("not_places")).names)
 
     @property
     def gazetteer_path(self) -> Path:

@@ -238,6 +238,7 @@ class HappeningWords(_Strict):
     circumstance: tuple[Term, ...] = ()  # "under strict surveillance", "after the arrests": a setting, not the act
     relative: tuple[Term, ...] = ()  # "... who had been caught": a clause about someone, not the main act
     meta: tuple[Term, ...] = ()  # "according to reports", "could not be confirmed": about the reporting
+    off_topic: tuple[Term, ...] = ()  # what reports without incidents are about: missiles, sanctions, prices
     history_years: Annotated[float, Field(gt=0, le=50)] = 2
     comment: str | None = None
 
