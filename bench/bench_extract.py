@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from seethe import Extractor
+from seethe.extract import Extractor
 from seethe.models import Report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "seethe" / "samples"

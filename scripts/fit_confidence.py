@@ -103,12 +103,14 @@ def happening_rows(cases: list[ReportCase], model: ConfidenceModel, res) -> list
     for c in cases:
         if not c.mentions:
             continue
+        for d, _ in c.mentions:
+            d.logit = model.logit(d.features)  # as this fold's telling model sees it
         members: list[list[int]] = []
         paragraph_of = {s.start: s.paragraph for s in c.scene.doc.sentences}
         merged = merge_duplicates([inc for _, inc in c.mentions], paragraph_of, model.repeat_bonus,
                                   res.telling_of, members=members)
         verdicts, _ = label_predictions(c.gold, [inc.to_dict() for inc in merged])
-        features = happening_features([[c.mentions[i][0] for i in g] for g in members], c.scene, model)
+        features = happening_features([[c.mentions[i][0] for i in g] for g in members], c.scene)
         rows += [(f, int(v == "tp")) for f, v in zip(features, verdicts) if v != "optional"]
     return rows
 

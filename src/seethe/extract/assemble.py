@@ -81,6 +81,7 @@ class Draft:
     time: TimeSpan | None = None
     credit: tuple[str, ...] = ()
     features: dict[str, float] = field(default_factory=dict)
+    logit: float = 0.0  # the telling model's log-odds
     confidence: float = 0.0
     dropped: str | None = None  # why a step set it aside
 
@@ -128,12 +129,12 @@ def assemble(
     return [inc for inc in merged if inc.confidence >= min_confidence], drafts
 
 
-def happening_features(tellings: list[list[Draft]], scene: Scene, model: ConfidenceModel) -> list[dict[str, float]]:
+def happening_features(tellings: list[list[Draft]], scene: Scene) -> list[dict[str, float]]:
     """What a report says of each happening as a whole: its strongest telling, how often it is told,
     whether its lead tells it, and whether it is the report's strongest happening.  (How many
     happenings a report has is left out on purpose: a roundup of fifteen incidents is as true as a
     report of one.)"""
-    best = [max(model.logit(d.features) for d in group) for group in tellings]
+    best = [max(d.logit for d in group) for group in tellings]
     order = sorted(range(len(best)), key=lambda i: -best[i])
     rank = {i: r + 1 for r, i in enumerate(order)}
     out = []
@@ -150,7 +151,7 @@ def happening_features(tellings: list[list[Draft]], scene: Scene, model: Confide
 def judge_happenings(merged: list[Incident], tellings: list[list[Draft]], scene: Scene,
                      model: ConfidenceModel) -> list[Incident]:
     """The confidence of each happening, from the happening model over its tellings."""
-    features = happening_features(tellings, scene, model)
+    features = happening_features(tellings, scene)
     return [replace(inc, confidence=min(0.99, max(0.01, model.happening_probability(f))))
             for inc, f in zip(merged, features)]
 
@@ -336,7 +337,8 @@ def choose_credit(d: Draft, scene: Scene, own_outlet: str | None) -> None:
 # -- 6. the score -------------------------------------------------------------
 
 def score(d: Draft, model: ConfidenceModel) -> None:
-    d.confidence = min(0.99, max(0.01, model.probability(d.features)))
+    d.logit = model.logit(d.features)
+    d.confidence = min(0.99, max(0.01, 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, d.logit))))))
 
 
 # -- from drafts to incidents -------------------------------------------------

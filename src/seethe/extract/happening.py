@@ -22,6 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from seethe.extract.scene import Scene
 from seethe.models import CueMatch
@@ -29,14 +32,9 @@ from seethe.profile import Lexicon
 
 _CLAUSE = re.compile(r"[;:]|,\s|\s-\s|\(|\)")
 _PAST = re.compile(r"\b[a-z]{3,}ed\b")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _PRESENT = re.compile(r"\b(?:is|are|has|have|does|do|remains|remain)\b")
-
-
-def _phrases(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of the phrases as whole words of folded text."""
-    alternatives = "|".join(re.escape(t.lower().strip()) for t in sorted(terms, key=len, reverse=True) if t.strip())
-    return re.compile(rf"(?<![\w]){'(?:' + alternatives + ')' if alternatives else '(?!)'}(?![\w])")
 
 
 def _tail(terms: tuple[str, ...], words: int = 6) -> re.Pattern[str]:
@@ -45,22 +43,18 @@ def _tail(terms: tuple[str, ...], words: int = 6) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])(?:\W+[\w']+){{0,{words}}}\W*$")
 
 
+_LISTS = ("generic", "statistic", "future", "commentary", "foreign_actors", "source_words", "meta", "off_topic")
+
+
 @dataclass(frozen=True, slots=True)
 class HappeningWords:
-    """The lexicon's happening words, compiled."""
+    """The lexicon's happening words, compiled: every phrase list in one automaton, read once per sentence."""
 
-    generic: re.Pattern[str]
-    statistic: re.Pattern[str]
-    future: re.Pattern[str]
-    commentary: re.Pattern[str]
-    foreign: re.Pattern[str]
-    source: re.Pattern[str]
+    phrases: Any  # Aho-Corasick automaton: phrase -> (length, names of the lists it is in)
     reason: re.Pattern[str]
     purpose: re.Pattern[str]
     circumstance: re.Pattern[str]
     relative: re.Pattern[str]
-    meta: re.Pattern[str]
-    off_topic: re.Pattern[str]
     past_forms: frozenset[str]
     history_days: int
 
@@ -69,10 +63,29 @@ class HappeningWords:
         h = lex.happening
         past = frozenset(form for forms in lex.irregular.values() for form in forms
                          if not form.endswith(("ing", "s")))
-        return cls(_phrases(h.generic), _phrases(h.statistic), _phrases(h.future), _phrases(h.commentary),
-                   _phrases(h.foreign_actors), _phrases(h.source_words), _tail(h.reason), _tail(h.purpose),
-                   _tail(h.circumstance, 4), _tail(h.relative, 5), _phrases(h.meta), _phrases(h.off_topic), past,
+        tags: dict[str, set[str]] = {}
+        for name in _LISTS:
+            for phrase in getattr(h, name):
+                tags.setdefault(phrase.lower().strip(), set()).add(name)
+        auto = ahocorasick.Automaton()
+        for phrase, names in tags.items():
+            if phrase:
+                auto.add_word(phrase, (len(phrase), frozenset(names)))
+        auto.make_automaton()
+        return cls(auto, _tail(h.reason), _tail(h.purpose), _tail(h.circumstance, 4), _tail(h.relative, 5), past,
                    int(h.history_years * 365))
+
+    def marks(self, folded: str, start: int, end: int) -> set[str]:
+        """The names of the phrase lists that have a phrase, as whole words, in ``folded[start:end]``."""
+        found: set[str] = set()
+        text = folded[start:end]
+        n = len(text)
+        for stop, (length, names) in self.phrases.iter(text):
+            a, b = stop - length + 1, stop + 1
+            if (a > 0 and text[a - 1].isalnum()) or (b < n and text[b].isalnum()):
+                continue
+            found |= names
+        return found
 
 
 def off_topic_share(scene: Scene, words: HappeningWords) -> float:
@@ -82,7 +95,7 @@ def off_topic_share(scene: Scene, words: HappeningWords) -> float:
     body = [s for s in doc.sentences if s.paragraph not in scene.furniture]
     if not body:
         return 0.0
-    return sum(1 for s in body if words.off_topic.search(doc.folded, s.start, s.end)) / len(body)
+    return sum(1 for s in body if "off_topic" in words.marks(doc.folded, s.start, s.end)) / len(body)
 
 
 def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, float]:
@@ -97,13 +110,14 @@ def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, 
     past = bool(_PAST.search(folded)) or any(t in words.past_forms for t in tokens)
     credited = any(c.paragraph == s.paragraph for c in scene.credits)
     years = [int(y) for y in _YEAR.findall(folded)]
+    marks = words.marks(doc.folded, s.start, s.end)
     return {
-        "generic": float(bool(words.generic.search(folded))),
-        "statistic": float(bool(words.statistic.search(folded)) or bool(re.search(r"\d+(?:\.\d+)?\s*%", folded))),
-        "future": float(bool(words.future.search(folded))),
-        "commentary": float(bool(words.commentary.search(folded)) or s.paragraph in scene.commentary),
-        "foreign_actor": float(bool(words.foreign.search(folded))),
-        "source": float(bool(words.source.search(folded)) or credited),
+        "generic": float("generic" in marks),
+        "statistic": float("statistic" in marks or bool(_PERCENT.search(folded))),
+        "future": float("future" in marks),
+        "commentary": float("commentary" in marks or s.paragraph in scene.commentary),
+        "foreign_actor": float("foreign_actors" in marks),
+        "source": float("source_words" in marks or credited),
         "question": float(raw.endswith("?")),
         "quoted": float(raw.startswith('"') or raw.endswith('"') or raw.endswith('."')),
         "lead": float(k == scene.lead),
@@ -115,7 +129,7 @@ def sentence_features(scene: Scene, k: int, words: HappeningWords) -> dict[str, 
         "told_place": float(bool(scene.strong(k))),
         "present_tense": float(bool(_PRESENT.search(folded)) and not past),
         "long_sentence": float(len(tokens) > 45),
-        "meta": float(bool(words.meta.search(folded))),
+        "meta": float("meta" in marks),
     }
 
 

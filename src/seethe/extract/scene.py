@@ -65,6 +65,8 @@ class Scene:
     lead: int | None = None  # the first body sentence
     starts: list[int] = field(default_factory=list)  # where each sentence starts
     off_topic: float | None = None  # share of body sentences on what reports without incidents are about
+    _strong: dict[int, list[PlaceMention]] = field(default_factory=dict)  # caches: each sentence is asked often
+    _times: dict[int, list[TimeSpan]] = field(default_factory=dict)
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -75,11 +77,20 @@ class Scene:
 
     def strong(self, k: int) -> list[PlaceMention]:
         """Places of sentence k that can be a scene: resolved as places, not the country itself, in scope."""
-        return [m for m in self.places.get(k, ())
-                if m.score >= 0.5 and not self.is_weak(m) and m.place.country not in self.out_of_scope]
+        found = self._strong.get(k)
+        if found is None:
+            found = self._strong[k] = [m for m in self.places.get(k, ()) if m.score >= 0.5 and not self.is_weak(m)
+                                       and m.place.country not in self.out_of_scope]
+        return found
 
     def event_times(self, k: int) -> list[TimeSpan]:
         """Times of events told in sentence k, resolved (nothing after publication)."""
+        found = self._times.get(k)
+        if found is None:
+            found = self._times[k] = self._resolve_times(k)
+        return found
+
+    def _resolve_times(self, k: int) -> list[TimeSpan]:
         ref = self.reference.get(self.doc.sentences[k].paragraph, self.published)
         out = []
         for t in self.times.get(k, ()):
