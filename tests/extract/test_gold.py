@@ -30,10 +30,10 @@ def test_development_set_meets_target(extractor, tmp_path):
 
 def test_counterparts_of_real_reports_hold_their_floor(extractor, tmp_path):
     """Counterparts of the real reports studied (same phenomena, invented details) are as hard as real
-    pages; the floor guards what the extractor has learned of them (0.29 strict F1 when written)."""
+    pages; the floor guards what the extractor has learned of them (0.36 strict F1 when last fitted)."""
     result = score_dataset(subset(tmp_path, "rc"), extractor)
     assert len(result.reports) >= 45
-    assert result.summary()["strict"]["f1"] >= 0.26, result.detail()
+    assert result.summary()["strict"]["f1"] >= 0.33, result.detail()
 
 
 @pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="shared/seed is not beside the checkout")
