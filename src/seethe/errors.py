@@ -7,7 +7,8 @@ The tree, drawn once::
     │   └── PublicationDateError   no publication date given and none found in the report
     ├── ProfileError            a country profile's data files are missing or break their schema
     ├── GazetteerError          the gazetteer data cannot be loaded or is inconsistent
-    └── StoreError              the database cannot be opened or written
+    ├── StoreError              the database cannot be opened or written
+    └── AnalysisError           an analysis cannot run on these records (bad record, too few, bad parameter)
 
 Each error carries the file or record it concerns in ``source`` so that the
 command-line and API edges can print one clear line: ``source: message``.
@@ -51,6 +52,10 @@ class StoreError(SeetheError):
     """The database cannot be opened, migrated or written."""
 
 
+class AnalysisError(SeetheError):
+    """An analysis cannot run: a malformed record, too few usable records, or a bad parameter."""
+
+
 __all__ = [
     "SeetheError",
     "ReportError",
@@ -58,4 +63,5 @@ __all__ = [
     "ProfileError",
     "GazetteerError",
     "StoreError",
+    "AnalysisError",
 ]
