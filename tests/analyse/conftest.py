@@ -52,3 +52,12 @@ def seed_occurrences() -> list[Occurrence]:
     return [occurrence_from_incident(inc, id=f"{inc['place']} ({inc['category']})", published=gold["report"]["published"],
                                      reports=(gold["report"]["file"],))
             for inc in gold["incidents"] if not inc.get("optional")]
+
+
+@pytest.fixture(scope="session")
+def towns():
+    """The gazetteer's towns, cities and counties with coordinates, for the simulator."""
+    from seethe.analyse import towns_from_places
+    from seethe.profile import load_profile
+
+    return towns_from_places(load_profile("kp").gazetteer.places.values())
