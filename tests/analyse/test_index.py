@@ -47,6 +47,7 @@ def test_rates_are_shrunk_and_left_out_counted(towns):
     for p, rates in r.by_province.items():
         d = rates["dissent"]
         assert d.lower <= d.value <= d.upper
+        assert d.raw is None or d.raw_lower <= d.raw <= d.raw_upper
         if d.raw is not None:  # the shrunk rate lies between the raw rate and the national rate
             assert min(d.raw, nat) - 1e-9 <= d.value <= max(d.raw, nat) + 1e-9
     assert len(r.lags) == 7

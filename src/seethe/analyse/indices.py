@@ -65,6 +65,8 @@ class Rate:
     raw: float | None  # x / n, None when n = 0
     count: float  # x
     total: float  # n
+    raw_lower: float = 0.0  # Wilson interval of the raw rate, at the same level
+    raw_upper: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,8 @@ def fit_beta_prior(x: np.ndarray, n: np.ndarray) -> tuple[float, float]:
 def _rate(x: float, n: float, prior: tuple[float, float], level: float) -> Rate:
     a, b = prior[0] + x, prior[1] + n - x
     lo, hi = special.betaincinv(a, b, [(1 - level) / 2, (1 + level) / 2])  # Beta quantiles
-    return Rate(a / (a + b), float(lo), float(hi), (x / n) if n > 0 else None, float(x), float(n))
+    raw_lo, raw_hi = wilson(x, n, level)
+    return Rate(a / (a + b), float(lo), float(hi), (x / n) if n > 0 else None, float(x), float(n), raw_lo, raw_hi)
 
 
 def wilson(x: float, n: float, level: float = 0.95) -> tuple[float, float]:
