@@ -11,7 +11,7 @@ Prints the tables docs/analyses.md quotes:
   and from the delay fitted to the development set's gold incidents;
 * index: false change points and lag-0 false alarms on null streams.
 
-    python bench/validate_analyses.py                      # about 5 minutes on 2 cores
+    python bench/validate_analyses.py                      # a quarter of the full run's work
     python bench/validate_analyses.py --sets 1000 --power-sets 200 --permutations 999   # the README figures
     python bench/validate_analyses.py --only cluster --sets 200 --json out.json
 
