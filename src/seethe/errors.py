@@ -13,7 +13,8 @@ The tree, drawn once::
     ├── StoreError              the database cannot be opened or written           "store"
     ├── UsageError              a value given to the API is out of range or        "usage"
     │                           malformed (a date, a number, a name)
-    └── AnalysisError           an analysis cannot run on the selection given      "analysis"
+    └── AnalysisError           an analysis cannot run on these records (a bad     "analysis"
+                                record, too few, a bad parameter)
 
 Each error carries the file or record it concerns in ``source`` and a stable
 ``code`` (the class's, or a more specific one such as ``report.encoding``), so

@@ -40,7 +40,8 @@ class ProfileFiles(_Strict):
     actors: FileName
     confidence: FileName
     not_places: FileName | None = None
-    areas: FileName | None = None
+    areas: FileName | None = None  # province areas and border provinces (the analyses)
+    travel: FileName | None = None  # speeds by mode and the detour factor (the reach analysis)
 
 
 class Manifest(_Strict):
