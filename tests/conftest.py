@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,34 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+class StillRunning(AssertionError):
+    """A hostile input that should take milliseconds was still being read after the guard's seconds."""
+
+
+@pytest.fixture
+def finishes_within():
+    """``with finishes_within(10): ...`` fails the test (instead of hanging the suite) if the block is still
+    running after that many seconds.  The inputs it guards took minutes or never finished before their
+    fix and take milliseconds after it, so the bound is a hang guard, not a speed claim (speed is measured
+    in bench/).  The alarm interrupts Python's regular-expression engine too."""
+
+    @contextmanager
+    def guard(seconds: float):
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def alarm(signum, frame):
+            raise StillRunning(f"still running after {seconds} s")
+
+        previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return guard

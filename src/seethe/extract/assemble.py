@@ -20,16 +20,17 @@ written:
 from __future__ import annotations
 
 import bisect
+import itertools
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from seethe.extract.attribution import Credit, credits_for, introduces_quote
+from seethe.extract.attribution import Credit, CreditIndex, introduces_quote
 from seethe.extract.when import TimeMention, default_span, resolve_mention
 from seethe.geo import contains, specificity
 from seethe.models import CueMatch, Incident, Location, Place, PlaceMention, ReportRef, TimeSpan
-from seethe.text import Document, Sentence, Span
+from seethe.text import Document, Sentence, Span, WorkBudget
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "unknown": 5}
 _WORDS = re.compile(r"\w+")
@@ -112,6 +113,30 @@ def _actors(mentions: list[tuple[int, int, str]], cue: CueMatch) -> tuple[str, .
     return (best[1],) if best else ()
 
 
+def _paragraph_finder(paragraphs: tuple[Span, ...]):
+    """A function from a character offset to the index of the paragraph holding it (-1: between paragraphs)."""
+    starts = [p.start for p in paragraphs]
+
+    def paragraph_of(offset: int) -> int:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i if i >= 0 and offset < paragraphs[i].end else -1
+
+    return paragraph_of
+
+
+def _next_with_places(sentences: tuple[Sentence, ...], placed: set[int]) -> list[int | None]:
+    """For each sentence, the next sentence of its paragraph that names a place (None if none does)."""
+    out: list[int | None] = [None] * len(sentences)
+    following: int | None = None
+    for k in range(len(sentences) - 1, -1, -1):
+        if k + 1 < len(sentences) and sentences[k + 1].paragraph != sentences[k].paragraph:
+            following = None
+        out[k] = following
+        if k in placed:
+            following = k
+    return out
+
+
 def _header_paragraphs(text: str, paragraphs: tuple[Span, ...]) -> set[int]:
     """The report's head: headline, dateline, byline and notes before the body.
 
@@ -142,6 +167,7 @@ def assemble(
     res: Resources,
     min_confidence: float = 0.0,
     own_outlet: str | None = None,
+    budget: WorkBudget | None = None,
 ) -> list[Incident]:
     """Incidents from the stages' annotations with at least ``min_confidence``,
     deduplicated, in text order.
@@ -207,17 +233,15 @@ def assemble(
         return [m for m in places_by_sentence.get(k, [])
                 if m.score >= 0.5 and not _is_weak(m, res.country) and m.place.country not in res.out_of_scope]
 
+    next_strong = _next_with_places(sentences, {k for k in places_by_sentence if strong_in(k)})
+
     def next_place_in_para(k: int) -> list[PlaceMention]:
         """The first places named later in the same paragraph (the lead named no place)."""
-        para = sentences[k].paragraph
-        for j in range(k + 1, len(sentences)):
-            if sentences[j].paragraph != para:
-                break
-            strong_j = strong_in(j)
-            if strong_j:
-                groups = _group_lists(strong_j, text, res.list_gap)
-                return min(groups, key=lambda g: min(specificity(m.place) for m in g))
-        return []
+        j = next_strong[k]
+        if j is None:
+            return []
+        groups = _group_lists(strong_in(j), text, res.list_gap)
+        return min(groups, key=lambda g: min(specificity(m.place) for m in g))
 
     # A paragraph of commentary names no place, time or source: its cues are
     # the writer's generalizations more often than incidents.
@@ -225,14 +249,26 @@ def assemble(
     commentary: set[int] = set()
     unquoted = re.sub(r'"[^"]*"', " ", text)
     if res.first_person.search(unquoted):
+        paragraph_of_offset = _paragraph_finder(doc.paragraphs)
+        grounded = {paragraph_of_offset(m.start) for m in places if m.score >= 0.5 and not _is_weak(m, res.country)}
+        grounded |= {paragraph_of_offset(t.start) for t in times if t.kind == "event"}
+        grounded |= {c.paragraph for c in credits}
         for p_index, para in enumerate(doc.paragraphs):
+            if p_index in grounded:
+                continue
             body = text[para.start:para.end]
-            has_place = any(m.score >= 0.5 and not _is_weak(m, res.country) and para.start <= m.start < para.end for m in places)
-            has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
-            has_credit = any(c.paragraph == p_index for c in credits)
-            sourced = re.search(r'"[^"]{40,}"', body) is not None or res.sourced.search(body) is not None
-            if not (has_place or has_time or has_credit or sourced):
+            if re.search(r'"[^"]{40,}"', body) is None and res.sourced.search(body) is None:
                 commentary.add(p_index)
+
+    credit_index = CreditIndex(credits)
+    credited_paragraphs: dict[int, tuple[str, ...]] = {}
+
+    def credited(paragraph: int) -> tuple[str, ...]:
+        if paragraph not in credited_paragraphs:
+            para = doc.paragraphs[paragraph]
+            credited_paragraphs[paragraph] = credit_index.credits_for(
+                paragraph, introduces_quote(text[max(para.start, para.end - 200):para.end]))
+        return credited_paragraphs[paragraph]
 
     incidents: list[Incident] = []
     report_ref = ReportRef.of(doc.report)
@@ -240,22 +276,25 @@ def assemble(
     last_place_doc: list[PlaceMention] = []
     last_place_para = -1
     # Specific places (below province) named so far, to tell a one-place story from a roundup.
-    story_places: dict[str, Place] = {}
-    story_version, single_story = 0, None
+    story = _Story()
     last_time_in_para: dict[int, TimeSpan] = {}
-    recent_places: list[PlaceMention] = []
+    recent_of_type: dict[str, tuple[int, PlaceMention]] = {}  # place type -> (order named, last mention)
+    named = itertools.count()
 
     def _remember(strong: list[PlaceMention], paragraph: int) -> None:
         nonlocal last_place_doc, last_place_para
-        recent_places.extend(strong)
+        for m in strong:
+            recent_of_type[m.place.type] = (next(named), m)
         last_place_in_para[paragraph] = _group_lists(strong, text, res.list_gap)[-1]
         last_place_doc = last_place_in_para[paragraph]
         last_place_para = paragraph
         for m in strong:
             if m.place.country == res.country and m.place.type not in ("province", "country", "region", "feature"):
-                story_places.setdefault(m.place.id, m.place)
+                story.add(m.place)
 
+    budget = budget or WorkBudget.unlimited()
     for k, s in enumerate(sentences):
+        budget.tick()
         if s.paragraph in titles:
             continue
         ref = carried_ref.get(s.paragraph, published)
@@ -279,8 +318,7 @@ def assemble(
         s_places = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5]
         sentence_text = doc.folded[s.start:s.end]
         refers_back = res.place_anaphora.search(sentence_text) is not None
-        if story_version != len(story_places):
-            story_version, single_story = len(story_places), _single_story(story_places)
+        single_story = story.single
         named_out = [m for m in places_by_sentence.get(k, []) if m.score >= 0.5 and m.place.country in res.out_of_scope]
         actor_mentions = actors_by_sentence.get(k, [])
         for cue in cues.get(k, []):
@@ -307,7 +345,7 @@ def assemble(
                 weak = any(_is_weak(m, res.country) or m.place.type == "country" for m in s_places)
                 ahead_is_broad = ahead and all(m.place.type in ("country", "region") for m in ahead)
                 anaphor = res.place_anaphora.search(sentence_text)
-                typed = _recent_of_type(recent_places, res.anaphor_types.get(anaphor.group("noun"), ())) if anaphor else None
+                typed = _recent_of_type(recent_of_type, res.anaphor_types.get(anaphor.group("noun"), ())) if anaphor else None
                 if carried:
                     chosen, place_conf = carried, -0.05
                 elif typed is not None and _usable(typed, cue.category, res):
@@ -340,9 +378,7 @@ def assemble(
                 time_conf = 0.0
             else:
                 span, time_conf = default_span(published), -0.02
-            para = doc.paragraphs[s.paragraph]
-            reported = credits_for(credits, s.paragraph, introduces_quote(text[para.start:para.end])) \
-                or ((own_outlet,) if own_outlet else ())
+            reported = credited(s.paragraph) or ((own_outlet,) if own_outlet else ())
             confidence = cue.weight + place_conf + time_conf + (0.02 if reported else 0.0)
             if s.paragraph in commentary:
                 confidence -= 0.15
@@ -368,25 +404,37 @@ def assemble(
     return merge_duplicates(kept, paragraph_of)
 
 
-def _recent_of_type(recent: list[PlaceMention], kinds: tuple[str, ...]) -> PlaceMention | None:
+def _recent_of_type(recent: dict[str, tuple[int, PlaceMention]], kinds: tuple[str, ...]) -> PlaceMention | None:
     """The last place named that "the city", "the county" ... can refer to."""
-    if not kinds:
-        return None
-    for m in reversed(recent):
-        if m.place.type in kinds:
-            return m
-    return None
+    found = [recent[k] for k in kinds if k in recent]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
-def _single_story(story: dict[str, Place]) -> Place | None:
-    """The one place a story is about, when every specific place named so far is it or inside it."""
-    if not story:
-        return None
-    places = list(story.values())
-    for p in places:
-        if all(q.id == p.id or contains(p, q) for q in places):
-            return p
-    return None
+class _Story:
+    """The specific places a story has named, and the one it is about: the place
+    that is, or contains, every one of them (None when there is no such place).
+
+    Only the least specific place named can contain all the others, so the
+    answer is checked against every place only when a wider place than any
+    before is named (a few times per report), not at every new place.
+    """
+
+    def __init__(self) -> None:
+        self.places: dict[str, Place] = {}
+        self.single: Place | None = None
+        self.widest: Place | None = None
+
+    def add(self, place: Place) -> None:
+        if place.id in self.places:
+            return
+        self.places[place.id] = place
+        if self.single is not None and contains(self.single, place):
+            return  # still the story's place
+        if self.widest is None or specificity(place) > specificity(self.widest):
+            self.widest = place
+            self.single = place if all(q is place or contains(place, q) for q in self.places.values()) else None
+        else:
+            self.single = None
 
 
 def _usable_place(place: Place, category: str, res: Resources) -> bool:
@@ -397,21 +445,38 @@ def _overlap(a: TimeSpan, b: TimeSpan) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
+MERGE_LOOKBACK = 64  # earlier incidents of one category (nearby, or at one place) a mention is compared with
+
+
 def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None) -> list[Incident]:
     """One incident for repeated mentions: same category and place, compatible time.
 
     A mention without a place joins a placed one only within two paragraphs
     of it: further away it is more likely another incident.  Of two nested
     places (a town and its county) the more specific is kept.
+
+    A mention is compared only with the incidents it could join: the last
+    ``MERGE_LOOKBACK`` of its category within two paragraphs and the last
+    ``MERGE_LOOKBACK`` of its category and place (far more than a report
+    tells of one place), so a report with thousands of incidents is not
+    compared pair by pair.
     """
     paragraph_of = paragraph_of or {}
     out: list[Incident] = []
+    out_places: list[Place | None] = []  # out[i].location.as_place(), kept beside it
+    same_place: dict[tuple[str, str | None], list[int]] = {}  # (category, place id) -> indices into out
+    by_category: dict[str, tuple[list[int], list[int]]] = {}  # category -> (paragraphs, indices), in text order
     for inc in incidents:
         key_place = inc.location.place_id
         inc_place = inc.location.as_place()
-        for i, prev in enumerate(out):
-            prev_place = prev.location.as_place()
-            if prev.category != inc.category:
+        paragraph = paragraph_of.get(inc.evidence_start, 0)
+        paragraphs, indices = by_category.setdefault(inc.category, ([], []))
+        near = indices[max(bisect.bisect_left(paragraphs, paragraph - 2), len(indices) - MERGE_LOOKBACK):]
+        for i in sorted(set(near).union(same_place.get((inc.category, key_place), [])[-MERGE_LOOKBACK:])):
+            prev, prev_place = out[i], out_places[i]
+            # A time the sentence did not state itself (inherited or default) never keeps two mentions apart.
+            if not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)
+                    or prev.time.mention is None or inc.time.mention is None):
                 continue
             if prev.location.place_id != key_place:
                 # A later mention without a place is the incident already placed.
@@ -419,13 +484,9 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                     contains(prev_place, inc_place) or contains(inc_place, prev_place))
                 if None not in (prev.location.place_id, key_place) and not nested:
                     continue
-                gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
+                gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph)
                 if gap > 2:
                     continue
-            # A time the sentence did not state itself (inherited or default) never keeps two mentions apart.
-            if not (_overlap(prev.time, inc.time) or "unknown" in (prev.time.precision, inc.time.precision)
-                    or prev.time.mention is None or inc.time.mention is None):
-                continue
             better_time = inc.time if (inc.time.mention is not None, -_PRECISION_RANK[inc.time.precision]) > \
                 (prev.time.mention is not None, -_PRECISION_RANK[prev.time.precision]) else prev.time
             placed = prev if prev_place is not None else inc
@@ -440,7 +501,14 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 rule_ids=tuple(dict.fromkeys(prev.rule_ids + inc.rule_ids)),
                 actors=prev.actors or inc.actors,
             )
+            out_places[i] = prev_place if placed is prev else inc_place
+            if placed.location.place_id != prev.location.place_id:
+                bisect.insort(same_place.setdefault((inc.category, placed.location.place_id), []), i)
             break
         else:
+            same_place.setdefault((inc.category, key_place), []).append(len(out))
+            paragraphs.append(paragraph)
+            indices.append(len(out))
             out.append(inc)
+            out_places.append(inc_place)
     return out

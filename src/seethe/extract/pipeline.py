@@ -27,7 +27,7 @@ from seethe.extract.when import HolidayMatcher, TimeMention, compile_holidays, f
 from seethe.geo import Resolver, find_places, resolver_for
 from seethe.models import CueMatch, Incident, PlaceMention, Report
 from seethe.profile import Profile, load_profile
-from seethe.text import Document, normalize
+from seethe.text import Document, WorkBudget, WorkLimits, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class Analysis:
     times: list[TimeMention] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    budget: WorkBudget = field(default_factory=WorkBudget.unlimited, compare=False, repr=False)
 
 
 Stage = Callable[[Analysis, "Extractor"], Analysis]
@@ -60,17 +61,17 @@ def stage(name: str) -> Callable[[Stage], Stage]:
 
 @stage("seethe.normalize.v1")
 def _normalize(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, doc=normalize(a.report, ex.profile.lexicon.abbreviations))
+    return replace(a, doc=normalize(a.report, ex.profile.lexicon.abbreviations, a.budget))
 
 
 @stage("seethe.cues.v1")
 def _cues(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, cues=find_cues(a.doc, ex.cues))
+    return replace(a, cues=find_cues(a.doc, ex.cues, budget=a.budget))
 
 
 @stage("seethe.places.v1")
 def _places(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, places=find_places(a.doc, ex.resolver))
+    return replace(a, places=find_places(a.doc, ex.resolver, a.budget))
 
 
 @stage("seethe.when.v1")
@@ -85,7 +86,7 @@ def _when(a: Analysis, ex: "Extractor") -> Analysis:
                 spans[-1] = (spans[-1][0], p.end)
             else:
                 spans.append((p.start, p.end))
-    return replace(a, times=find_times(doc.folded, doc.text, ex.holidays, ex.communication_verbs, spans))
+    return replace(a, times=find_times(doc.folded, doc.text, ex.holidays, ex.communication_verbs, spans, a.budget))
 
 
 @stage("seethe.attribution.v1")
@@ -96,7 +97,7 @@ def _attribution(a: Analysis, ex: "Extractor") -> Analysis:
 @stage("seethe.assemble.v1")
 def _assemble(a: Analysis, ex: "Extractor") -> Analysis:
     incidents = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources, ex.min_confidence,
-                         own_outlet=ex.first_hand_outlet(a.report.outlet))
+                         own_outlet=ex.first_hand_outlet(a.report.outlet), budget=a.budget)
     return replace(a, incidents=incidents)
 
 
@@ -130,7 +131,7 @@ class Extractor:
     """
 
     def __init__(self, profile: Profile | str = "kp", pipeline: tuple[str, ...] = DEFAULT_PIPELINE,
-                 min_confidence: float = 0.5) -> None:
+                 min_confidence: float = 0.5, limits: WorkLimits = WorkLimits()) -> None:
         unknown = [name for name in pipeline if name not in STAGES]
         if unknown:
             raise UsageError(f"unknown pipeline stage {unknown[0]!r} (registered: {', '.join(sorted(STAGES))})",
@@ -141,6 +142,7 @@ class Extractor:
         self.profile = load_profile(profile) if isinstance(profile, str) else profile
         self.pipeline = tuple(pipeline)
         self.min_confidence = min_confidence
+        self.limits = limits
         self._warm = False
 
     @property
@@ -196,14 +198,20 @@ class Extractor:
         self._warm = True
 
     def analyse(self, report: Report) -> Analysis:
-        """Run every stage; the full ``Analysis`` (for debugging and evaluation)."""
+        """Run every stage; the full ``Analysis`` (for debugging and evaluation).
+
+        A report that takes longer than ``limits`` allow for its size raises
+        ``ReportError`` (``report.too_complex``) naming the stage it was in.
+        """
         if not self._warm:
             self.warm_up()
         if report.published is None:
             raise PublicationDateError("no publication date given and none found in the report",
                                        source=report.source)
-        a = Analysis(report=report, published=report.published)
+        budget = WorkBudget.for_text(report.source, len(report.text), self.limits)
+        a = Analysis(report=report, published=report.published, budget=budget)
         for name in self.pipeline:
+            budget.enter(name)
             a = STAGES[name](a, self)
         return a
 

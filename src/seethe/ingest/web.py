@@ -19,7 +19,8 @@ from typing import Callable, Iterator
 from urllib.parse import urljoin, urlparse
 
 from seethe.errors import ReportError
-from seethe.ingest.files import MAX_BYTES, parse_date
+from seethe.ingest.files import MAX_BYTES
+from seethe.ingest.metadata import parse_date
 from seethe.models import Report
 
 USER_AGENT = "Seethe/0.1 (+https://github.com/seethe; research tool)"
