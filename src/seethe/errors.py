@@ -21,9 +21,29 @@ that the command-line and API edges can print one clear line,
 ``source: message``, and add hints of their own (a CLI flag to pass) keyed by
 the code.  The library never names a CLI flag.  A batch catches
 ``SeetheError`` per item, sets the item aside and goes on.
+
+Messages and sources are passed through ``redact`` when the error is made,
+so no password in a URL (``postgresql://user:secret@host``,
+``https://:secret@host``) and no token in a query string reaches a terminal,
+a log or an API response, whichever way the error is printed.
 """
 
 from __future__ import annotations
+
+import re
+
+# The password of a URL's user information (also with an empty user name), and query
+# parameters whose names say they hold a secret.
+_URL_PASSWORD = re.compile(r"(?<=://)([^/@\s:]*+):[^@\s]*@")
+_SECRET_PARAMETER = re.compile(
+    r"(?i)([?&;][^=&#\s]*?(?:token|key|secret|passw(?:or)?d|pwd|signature|sig|auth|session)[^=&#\s]*=)[^&#\s]+")
+
+
+def redact(text: str) -> str:
+    """``text`` with URL passwords and secret-looking query values replaced by ``***``."""
+    if "://" not in text and "=" not in text:
+        return text
+    return _SECRET_PARAMETER.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", text))
 
 
 class SeetheError(Exception):
@@ -32,9 +52,10 @@ class SeetheError(Exception):
     code = "seethe"
 
     def __init__(self, message: str, *, source: str | None = None, code: str | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.source = source
+        self.source = redact(source) if source is not None else None
         if code is not None:
             self.code = code
 
@@ -95,4 +116,5 @@ __all__ = [
     "StoreError",
     "UsageError",
     "AnalysisError",
+    "redact",
 ]

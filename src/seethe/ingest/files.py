@@ -8,6 +8,7 @@ for bad input.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import sys
@@ -26,6 +27,32 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml",
 _META_CHARSET = re.compile(rb"""<meta[^<>]+?charset\s*+=\s*+["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
+MAX_ENCODING_NAME = 40
+# Python codecs that are text encodings to Python but not character sets a report is written in.
+_NOT_CHARACTER_SETS = {"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined", "palmos", "mbcs",
+                       "oem"}
+
+
+def text_encoding(name: str, source: str | None = None) -> str:
+    """The codec name for a character encoding a report may be written in.
+
+    ``ReportError`` (code ``report.encoding``) for a name Python does not
+    know, a codec that is not a character set (``base64``, ``rot13``,
+    ``punycode``, ``idna``) or a name too long to be one.
+    """
+    shown = name if len(name) <= MAX_ENCODING_NAME else name[:MAX_ENCODING_NAME] + "…"
+    if not name.strip() or len(name) > MAX_ENCODING_NAME or not name.isprintable():
+        raise ReportError(f"{shown!r} is not an encoding name", source=source, code="report.encoding")
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ReportError(f"unknown encoding {shown!r}", source=source, code="report.encoding") from None
+    # (CodecInfo's flag is what str.encode itself checks to refuse base64 and friends.)
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARACTER_SETS:
+        raise ReportError(f"{shown!r} is not a character encoding", source=source, code="report.encoding")
+    return info.name
+
+
 def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -37,10 +64,12 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
     if b"\x00" in raw[:8192]:
         raise ReportError("binary file (NUL bytes), not a text report", source=source)
     if declared:
+        codec = text_encoding(declared, source)
         try:
-            return raw.decode(declared), declared.lower()
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise ReportError(f"cannot decode as declared encoding {declared!r}: {exc}", source=source) from exc
+            return raw.decode(codec), declared.lower()
+        except UnicodeError as exc:
+            raise ReportError(f"cannot decode as declared encoding {declared!r}: {exc}", source=source,
+                              code="report.encoding") from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -49,9 +78,9 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
     if meta:
         enc = meta.group(1).decode("ascii", "replace")
         try:
-            return raw.decode(enc), enc.lower()
-        except (LookupError, UnicodeDecodeError):
-            pass
+            return raw.decode(text_encoding(enc, source)), enc.lower()
+        except (ReportError, UnicodeError):
+            pass  # a page's own claim may be wrong: detect instead
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()

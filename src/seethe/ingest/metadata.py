@@ -23,6 +23,7 @@ TITLE_CHARS = 50_000
 DATELINE_CHARS = 600  # a dateline or outlet line is in the first lines of a text
 HTML_DATELINE_CHARS = 3_000
 MAX_DATE_CHARS = 100  # longer values are not dates; dateutil need not read them
+PUBLICATION_YEARS = range(1900, 2101)  # a date outside is a mistake or a trap, not when a report appeared
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _ISO_DATE = re.compile(r"((?:19|20)\d\d)-([01]?\d)-([0-3]?\d)")
@@ -63,6 +64,11 @@ class FileMeta:
     title: str | None = None
 
 
+def plausible_publication(day: dt.date | None) -> dt.date | None:
+    """``day`` if a report can have been published on it (years 1900-2100), else None."""
+    return day if day is not None and day.year in PUBLICATION_YEARS else None
+
+
 def parse_date(value: str) -> dt.date | None:
     """A publication date from ISO, "March 6, 2016" or "6 March 2016" text; None when it is not one."""
     value = value.strip()
@@ -71,13 +77,13 @@ def parse_date(value: str) -> dt.date | None:
     m = _ISO_DATE.match(value)
     if m:
         try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return plausible_publication(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
             return None
     from dateutil import parser as dateparser
 
     try:
-        return dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1)).date()
+        return plausible_publication(dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1)).date())
     except (ValueError, OverflowError, TypeError):
         return None
 

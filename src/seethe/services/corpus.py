@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from seethe.errors import ReportError, SeetheError, StoreError
+from seethe.errors import ReportError, SeetheError, StoreError, UsageError, redact
 from seethe.extract import Extractor
-from seethe.ingest import iter_report_paths, read_report
+from seethe.ingest import iter_report_paths, read_report, text_encoding
 from seethe.ingest import web
 from seethe.models import Incident, Report
 from seethe.store import Store
@@ -46,7 +45,7 @@ class Failure:
         """The failure an exception stands for; unexpected errors say what they were, never a traceback."""
         if isinstance(exc, SeetheError):
             return cls(exc.source or source, " ".join(exc.message.split()), exc.code)
-        return cls(source, f"unexpected error while reading or extracting ({type(exc).__name__}: {exc})",
+        return cls(redact(source), redact(f"unexpected error while reading or extracting ({type(exc).__name__}: {exc})"),
                    "internal")
 
 
@@ -82,6 +81,13 @@ class IngestOptions:
     encoding: str | None = None
     allow_private: bool = False
     profile: str = "kp"
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                text_encoding(self.encoding)
+            except ReportError as exc:
+                raise UsageError(exc.message, source="encoding", code="usage.encoding") from None
 
 
 # One extractor per worker process, built on first use.
