@@ -1,10 +1,15 @@
-"""Shared fixtures: factories for reports and files, one compiled extractor."""
+"""Shared fixtures: factories for reports and files, one compiled extractor, databases of both kinds
+(every store test runs on SQLite, and on PostgreSQL whenever a server answers: SEETHE_TEST_POSTGRES
+names it; without it, the local server at 127.0.0.1:5432 is tried), the command line in-process, and a
+hang guard."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import threading
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -97,3 +102,113 @@ def finishes_within():
             signal.signal(signal.SIGALRM, previous)
 
     return guard
+
+
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres() -> str | None:
+    """The PostgreSQL server to test against, or None when none answers."""
+    url = os.environ.get("SEETHE_TEST_POSTGRES")
+    if url == "":
+        return None  # set empty to skip PostgreSQL on purpose
+    try:
+        import psycopg
+
+        with psycopg.connect(url or LOCAL_POSTGRES, connect_timeout=2):
+            return url or LOCAL_POSTGRES
+    except Exception:  # noqa: BLE001 - no server, no PostgreSQL tests
+        if url:
+            raise  # asked for by name: a failure to connect is a failure, not a skip
+        return None
+
+
+POSTGRES = _postgres()
+
+
+def _fresh_postgres_url() -> tuple[str, str]:
+    import psycopg
+
+    name = f"seethe_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES.rsplit("/", 1)[0]
+    return f"{base}/{name}", name
+
+
+def _drop_postgres(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES else [])
+
+
+def _empty_postgres(url: str) -> None:
+    """Make a test database empty again: end its other sessions, drop and recreate its schema.
+
+    Much quicker than a new database per test (which costs a second of file copying and syncing).
+    """
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session")
+def _postgres_database():
+    url, name = _fresh_postgres_url()
+    yield url
+    _drop_postgres(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A URL to an empty database of each backend (PostgreSQL: one test database, emptied for each test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'seethe.db'}"
+    else:
+        url = request.getfixturevalue("_postgres_database")
+        _empty_postgres(url)
+        yield url
+
+
+@pytest.fixture
+def store(db_url):
+    from seethe.store import Store
+
+    s = Store(db_url).open()
+    yield s
+    s.close()
+
+
+class CliRun:
+    """What one in-process run of ``seethe`` gave: exit code, standard output and standard error."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
+def run_seethe(*args, input: str | None = None) -> CliRun:
+    """Run ``seethe ARGS...`` in this process, through ``main`` as the console script does."""
+    from click.testing import CliRunner
+
+    from seethe.cli import main
+
+    with CliRunner().isolation(input=input) as (out, err, _):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # commands end with sys.exit(1) when something failed, as a process would
+            code = exc.code if isinstance(exc.code, int) else 1
+        return CliRun(code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace"))
+
+
+@pytest.fixture
+def cli():
+    """``cli("extract", path, ...)``: the command line in-process (see ``run_seethe``)."""
+    return run_seethe

@@ -1,18 +1,16 @@
-"""The command line as a user runs it: a real subprocess, its output and exit status."""
+"""The command line as a user runs it (in-process, through ``main``): its output and exit status."""
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import SAMPLES, SHARED
+from tests.conftest import SAMPLES, SHARED, run_seethe
 
 
 def seethe(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "seethe", *args], capture_output=True, text=True, input=stdin,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=120)
+    return run_seethe(*args, input=stdin)
 
 
 def test_extract_prints_one_json_line_per_incident(write_file):

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
-from seethe.errors import ReportError, SeetheError, StoreError, UsageError, redact
+from seethe.errors import ReportError, SeetheError, UsageError, redact
 from seethe.extract import Extractor
 from seethe.ingest import iter_report_paths, read_report, text_encoding
 from seethe.ingest import web
@@ -42,11 +42,19 @@ class Failure:
 
     @classmethod
     def of(cls, source: str, exc: BaseException) -> "Failure":
-        """The failure an exception stands for; unexpected errors say what they were, never a traceback."""
+        """The failure an exception stands for, in one line; unexpected errors say what they were,
+        never with a traceback."""
         if isinstance(exc, SeetheError):
-            return cls(exc.source or source, " ".join(exc.message.split()), exc.code)
-        return cls(redact(source), redact(f"unexpected error while reading or extracting ({type(exc).__name__}: {exc})"),
-                   "internal")
+            return cls(exc.source or source, _one_line(exc.message), exc.code)
+        return cls(redact(source), _one_line(redact(f"unexpected error ({type(exc).__name__}: {exc})")), "internal")
+
+
+MAX_MESSAGE = 500
+
+
+def _one_line(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE - 1] + "…"
 
 
 @dataclass
@@ -183,9 +191,10 @@ class _Writer:
     def _write(self, batch: list[Result]) -> None:
         try:
             written = self.store.add_reports(batch, self.run_id)
-        except StoreError as exc:
+        except Exception as exc:  # noqa: BLE001 - a database refusal or a bug: neither may cost the batch
             if len(batch) == 1:
-                self.error(Failure(batch[0][0].source, f"cannot be stored: {exc.message}", exc.code))
+                failure = Failure.of(batch[0][0].source, exc)
+                self.error(replace(failure, message=f"cannot be stored: {failure.message}"))
                 return
             # One report the database refuses must not cost the batch: write them one by one.
             for item in batch:
@@ -291,11 +300,11 @@ def reextract(store: Store, *, profile: str = "kp", on_error: Callable[[Failure]
     for stored in store.stored_reports():
         try:
             incidents = ex.analyse(stored.report).incidents
-        except Exception as exc:  # noqa: BLE001
+            store.replace_incidents(stored.id, incidents, run_id)
+        except Exception as exc:  # noqa: BLE001 - one report must not cost the others
             failed += 1
             on_error(Failure.of(stored.report.source, exc))
             continue
-        store.replace_incidents(stored.id, incidents, run_id)
         n += 1
         found += len(incidents)
         if progress:
