@@ -39,6 +39,13 @@ _SECRET_PARAMETER = re.compile(
     r"(?i)([?&;][^=&#\s]*?(?:token|key|secret|passw(?:or)?d|pwd|signature|sig|auth|session)[^=&#\s]*=)[^&#\s]+")
 
 
+def printable(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped (``\\n``, ``\\x00``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def redact(text: str) -> str:
     """``text`` with URL passwords and secret-looking query values replaced by ``***``."""
     if "://" not in text and "=" not in text:
@@ -60,9 +67,10 @@ class SeetheError(Exception):
             self.code = code
 
     def one_line(self) -> str:
-        """The error as one line for a person: ``source: message``."""
+        """The error as one line for a person: ``source: message`` (a source with line breaks or
+        control characters in its name shows them escaped)."""
         text = " ".join(self.message.split())
-        return f"{self.source}: {text}" if self.source else text
+        return f"{printable(self.source)}: {text}" if self.source else text
 
 
 class ReportError(SeetheError):
@@ -116,5 +124,6 @@ __all__ = [
     "StoreError",
     "UsageError",
     "AnalysisError",
+    "printable",
     "redact",
 ]

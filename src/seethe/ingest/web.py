@@ -185,7 +185,11 @@ def feed_reports(body: bytes, source: str, *, outlet: str | None = None,
     """
     import feedparser
 
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except Exception as exc:  # noqa: BLE001 - feedparser itself fails on some input (a &#99999999; reference)
+        raise ReportError(f"not a readable feed ({type(exc).__name__}: {exc})", source=source,
+                          code="report.feed") from None
     if parsed.bozo and not parsed.entries:
         raise ReportError(f"not a readable feed ({parsed.bozo_exception.__class__.__name__})", source=source,
                           code="report.feed")

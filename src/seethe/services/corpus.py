@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Iterator
 
-from seethe.errors import ReportError, SeetheError, UsageError, redact
+from seethe.errors import ReportError, SeetheError, UsageError, printable, redact
 from seethe.extract import Extractor
 from seethe.ingest import iter_report_paths, read_report, text_encoding
 from seethe.ingest import web
@@ -38,7 +38,7 @@ class Failure:
     code: str = "seethe"
 
     def line(self) -> str:
-        return f"{self.source}: {self.message}"
+        return f"{printable(self.source)}: {self.message}"
 
     @classmethod
     def of(cls, source: str, exc: BaseException) -> "Failure":
