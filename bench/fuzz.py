@@ -14,7 +14,11 @@ Part 2: time against size.  Ordinary prose and the hostile mix at 10 KB,
 100 KB, 1 MB and 10 MB, read and extracted; prints microseconds per kilobyte.
 Linear handling shows a flat column.
 
-    python bench/fuzz.py [--inputs 10000] [--seed 12] [--sizes 10,100,1000,10000] [--skip-fuzz] [--skip-sizes]
+Part 0: the cases issue 12 listed, each timed (and a ``--big-mib`` file of
+ordinary words, 19 MiB by default).
+
+    python bench/fuzz.py [--inputs 10000] [--seed 12] [--sizes 10,100,1000,10000] [--big-mib 19]
+                         [--skip-fuzz] [--skip-sizes]
 """
 
 from __future__ import annotations
@@ -138,6 +142,47 @@ def time_against_size(sizes_kb: list[int], extractor: Extractor, folder: Path) -
     return rows
 
 
+ISSUE_CASES = [  # (what issue 12 measured before the fix, file name, content)
+    ("never finished", "blank-lines.txt", "\n" * 300 + "Police arrested vendors in Hyesan.\n"),
+    ("14 s", "nested-divs.html", "<div>" * 600 + "Police arrested vendors in Hyesan." + "</div>" * 600),
+    ("12 s", "deep-page.html", "<div><span><b>" * 1300 + "<p>Police arrested vendors.</p>" + "</b></span></div>" * 1300),
+    ("27 s", "dots.txt", "." * 40_000),
+    ("15 s", "brackets.md", "[" * 40_000),
+    ("10 s", "metas.html", "<meta " * 20_000),
+]
+
+
+def issue_cases(extractor: Extractor, folder: Path, big_mib: int) -> None:
+    cases = list(ISSUE_CASES)
+    if big_mib:
+        cases.append(("over 10 minutes", "ordinary-words.txt", _words(big_mib * 1024 * 1024)))
+    for before, name, content in cases:
+        path = folder / name
+        path.write_text(content, encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            extractor.extract(read_report(path, published=dt.date(2021, 6, 10)))
+            outcome = "ok"
+        except SeetheError as exc:
+            outcome = exc.code
+        took = time.perf_counter() - started
+        print(f"  {name:20s} {len(content.encode()):>12,} B  before: {before:16s} now: {took:7.3f} s ({outcome})",
+              flush=True)
+
+
+def _words(size: int) -> str:
+    """Ordinary words in sentences and paragraphs, drawn at random from the ordinary pieces' vocabulary."""
+    rnd = random.Random(size)
+    vocabulary = " ".join(ORDINARY).replace(".", " ").replace(",", " ").split()
+    out, total = [], 0
+    while total < size:
+        sentence = " ".join(rnd.choice(vocabulary) for _ in range(rnd.randint(8, 30)))
+        sentence = sentence[0].upper() + sentence[1:] + (".\n" if rnd.random() < 0.2 else ". ")
+        out.append(sentence)
+        total += len(sentence)
+    return "".join(out)[:size]
+
+
 def _prose(size: int) -> str:
     rnd = random.Random(size)
     sentences = [s for s in ORDINARY if len(s) > 40]
@@ -156,6 +201,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,1000,10000", help="kilobytes, comma-separated")
     parser.add_argument("--skip-fuzz", action="store_true")
     parser.add_argument("--skip-sizes", action="store_true")
+    parser.add_argument("--big-mib", type=int, default=19, help="the issue's large file of ordinary words (0: skip)")
     args = parser.parse_args()
     extractor = Extractor("kp")
     extractor.warm_up()
@@ -163,6 +209,8 @@ def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        print("the cases issue 12 listed (read + extract):")
+        issue_cases(extractor, folder, args.big_mib)
         if not args.skip_fuzz:
             started = time.perf_counter()
             tally = fuzz(args.inputs, args.seed, folder, extractor)

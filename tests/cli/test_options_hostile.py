@@ -106,3 +106,9 @@ def test_ingest_exits_1_when_anything_failed_and_stores_the_rest(cli, report, wr
     assert "1 reports new" in run.stdout and "2 failed" in run.stdout
     assert "empty file" in run.stderr and "Port out of range" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 2
+
+
+@pytest.mark.parametrize("address", ["garbage", "tcp://", "tcp://host:notaport"])
+def test_a_malformed_scheduler_address_is_a_usage_error(cli, report, tmp_path, address):
+    _refused(cli("ingest", "--no-progress", report, "--db", tmp_path / "x.db", "--scheduler", address), code=2,
+             says="not a Dask scheduler address")

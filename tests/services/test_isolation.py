@@ -99,7 +99,7 @@ def test_a_batch_the_database_refuses_is_written_one_report_at_a_time(store, goo
 
 
 def test_up_to_a_full_batch_of_pending_reports_survives_one_bad_write(store, write_file, monkeypatch):
-    files = [str(write_file(f"many/{n:03d}.txt", GOOD + f"Report {n}.\n")) for n in range(60)]
+    files = [str(write_file(f"many/{n:03d}.txt", GOOD + f"Report {n}.\n")) for n in range(52)]
     real = store.add_reports
 
     def refuse_one(batch, run_id):
@@ -109,7 +109,7 @@ def test_up_to_a_full_batch_of_pending_reports_survives_one_bad_write(store, wri
 
     monkeypatch.setattr(store, "add_reports", refuse_one)
     summary, _ = _run(store, files)
-    assert (summary.new, summary.failed) == (59, 1)
+    assert (summary.new, summary.failed) == (51, 1)
 
 
 def test_secrets_in_a_failing_url_are_not_in_the_failure(store, good_files):

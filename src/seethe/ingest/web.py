@@ -167,7 +167,8 @@ def read_feed_file(path: str, max_bytes: int = MAX_FEED_BYTES) -> bytes:
 
 
 def _entry_date(entry) -> dt.date | None:
-    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    # (dict.get: feedparser's own get maps a missing "updated" to "published" with a warning.)
+    when = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if not when:
         return None
     try:

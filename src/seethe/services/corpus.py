@@ -265,7 +265,7 @@ def _extract_chunks(chunks: list[list[str]], opts: IngestOptions, workers: int,
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = _scheduler_client(Client, scheduler)
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
@@ -277,6 +277,20 @@ def _extract_chunks(chunks: list[list[str]], opts: IngestOptions, workers: int,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+SCHEDULER_TIMEOUT = 20.0  # seconds to reach a Dask scheduler
+
+
+def _scheduler_client(client_class, address: str):
+    """A client of the Dask scheduler at ``address``; a malformed or unreachable address is one clear error."""
+    try:
+        return client_class(address, timeout=SCHEDULER_TIMEOUT)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"not a Dask scheduler address ({exc})", source=address, code="usage.scheduler") from None
+    except (OSError, TimeoutError) as exc:
+        raise SeetheError(f"cannot reach the Dask scheduler: {exc}", source=address,
+                          code="scheduler.unreachable") from None
 
 
 @dataclass(frozen=True)
