@@ -11,7 +11,7 @@ OPTIONS = st.sampled_from([
     ("extract", "--published"), ("extract", "--min-confidence"), ("extract", "--encoding"), ("extract", "--profile"),
     ("incidents", "--since"), ("incidents", "--limit"), ("incidents", "--search"), ("incidents", "--province"),
     ("incidents", "--place"), ("incidents", "--category"), ("incidents", "--outlet"), ("stats", "--until"),
-    ("incidents", "--db"),
+    ("incidents", "--db"), ("places lookup Hyesan", "--threshold"), ("places lookup Hyesan", "--limit"),
 ])
 
 
@@ -21,10 +21,10 @@ def test_any_option_value(cli, write_file, tmp_path_factory, option, value):
     command, flag = option
     if "\x00" in value:
         value = value.replace("\x00", "")  # an argument of a real process cannot hold NUL
-    args = [command, flag, value]
+    args = [*command.split(), flag, value]
     if command == "extract":
         args.append(str(write_file("r.txt", "Published: 2021-06-10\nPolice arrested vendors in Hyesan.\n")))
-    elif flag != "--db":
+    elif flag != "--db" and command != "places lookup Hyesan":
         args += ["--db", str(tmp_path_factory.mktemp("db") / "x.db")]
     run = cli(*args)
     assert run.returncode in (0, 1, 2), (args, run.returncode, run.stderr)

@@ -112,3 +112,8 @@ def test_ingest_exits_1_when_anything_failed_and_stores_the_rest(cli, report, wr
 def test_a_malformed_scheduler_address_is_a_usage_error(cli, report, tmp_path, address):
     _refused(cli("ingest", "--no-progress", report, "--db", tmp_path / "x.db", "--scheduler", address), code=2,
              says="not a Dask scheduler address")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "101"])
+def test_other_thresholds_are_finite_numbers_in_range_too(cli, value):
+    _refused(cli("places", "lookup", "Hyesan", "--threshold", value), code=2, says="--threshold")

@@ -36,13 +36,21 @@ def iso_date(ctx, param, value):
     return day
 
 
-def unit_interval(ctx, param, value):
-    """A finite number from 0 to 1 (``nan`` and ``inf`` are refused)."""
-    if value is None:
-        return None
-    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-        raise click.BadParameter(f"{value} is not a number from 0 to 1")
-    return value
+def finite_between(low: float, high: float):
+    """A callback accepting a finite number from ``low`` to ``high`` (``nan`` and ``inf`` are refused:
+    click's own ranges let ``nan`` through, as every comparison with it is false)."""
+
+    def check(ctx, param, value):
+        if value is None:
+            return None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise click.BadParameter(f"{value} is not a number from {low:g} to {high:g}")
+        return value
+
+    return check
+
+
+unit_interval = finite_between(0.0, 1.0)
 
 
 def encoding_name(ctx, param, value):
