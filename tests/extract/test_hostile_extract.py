@@ -67,3 +67,21 @@ def test_work_budget_turns_a_runaway_stage_into_a_one_line_error(monkeypatch):
 def test_the_budget_grows_with_the_report():
     limits = WorkLimits(floor_seconds=10, seconds_per_mb=10)
     assert limits.seconds_for(0) == 10 and limits.seconds_for(20_000_000) == 210
+
+
+def test_partner_search_is_bounded_in_one_enormous_sentence(extractor, finishes_within):
+    # Segmentation caps sentences; this drives the cue stage with one 141 KB sentence regardless, so that
+    # the bound of the partner search itself (a few neighbours per hit, not every pair) is what is tested.
+    from seethe.extract.cues import find_cues
+    from seethe.text import Document, normalize
+    from seethe.text._segment import Sentence
+    from seethe.models import Report
+    import datetime as dt
+
+    text = "police crack down on vendors who were arrested " * 3000
+    doc = normalize(Report(text=text, source="x", published=dt.date(2020, 1, 1)))
+    whole = Document(report=doc.report, text=doc.text, folded=doc.folded, offsets=doc.offsets,
+                     paragraphs=doc.paragraphs, sentences=(Sentence(0, len(doc.text), 0, 0),))
+    with finishes_within(20):
+        found = find_cues(whole, extractor.cues)
+    assert "market.crackdown" in {c.rule_id for c in found[0]}  # the two-part rule still pairs its parts

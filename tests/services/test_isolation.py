@@ -128,3 +128,20 @@ def test_summary_line_counts_failures():
     summary = IngestSummary(new=2, failed=1, incidents=3)
     assert summary.line() == "2 reports new, 0 skipped (already stored), 1 failed; 3 incidents found"
     assert not summary.ok
+
+
+def test_reextract_sets_a_failing_stored_report_aside(store, good_files, monkeypatch):
+    _run(store, good_files)
+    extractor = corpus.extractor_for("kp")
+    real = extractor.analyse
+
+    def flaky(report):
+        if report.source.endswith("0.txt"):
+            raise RuntimeError("a rule that breaks on this report")
+        return real(report)
+
+    monkeypatch.setattr(extractor, "analyse", flaky)
+    failures: list[Failure] = []
+    result = corpus.reextract(store, on_error=failures.append)
+    assert (result.reports, result.failed) == (2, 1)
+    assert failures[0].code == "internal" and failures[0].source.endswith("0.txt")
