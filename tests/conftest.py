@@ -178,11 +178,38 @@ def db_url(request, tmp_path):
         yield url
 
 
-@pytest.fixture
-def store(db_url):
+def _truncated_postgres(url: str) -> None:
+    """Empty every table of a migrated test database (its schema stays: no DDL, so it is quick)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                             "AND tablename <> 'seethe_schema'")]
+        if tables:
+            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session")
+def _postgres_store_database():
+    url, name = _fresh_postgres_url()
+    yield url
+    _drop_postgres(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    """An open, empty ``Store`` of each backend (PostgreSQL: one migrated database, its tables emptied
+    for each test; tests of migrations and of fresh databases take ``db_url``)."""
     from seethe.store import Store
 
-    s = Store(db_url).open()
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'seethe.db'}"
+    else:
+        url = request.getfixturevalue("_postgres_store_database")
+        _truncated_postgres(url)
+    s = Store(url).open()
     yield s
     s.close()
 
