@@ -1,6 +1,8 @@
 """Fuzzing the command-line options (bounded): any value is accepted or refused in one line, never an
 internal error."""
 
+import os
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -26,7 +28,12 @@ def test_any_option_value(cli, write_file, tmp_path_factory, option, value):
         args.append(str(write_file("r.txt", "Published: 2021-06-10\nPolice arrested vendors in Hyesan.\n")))
     elif flag != "--db" and command != "places lookup Hyesan":
         args += ["--db", str(tmp_path_factory.mktemp("db") / "x.db")]
-    run = cli(*args)
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))  # a --db value is a file name: let it land in a scratch folder
+    try:
+        run = cli(*args)
+    finally:
+        os.chdir(here)
     assert run.returncode in (0, 1, 2), (args, run.returncode, run.stderr)
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr, (args, run.stderr)
     assert len(run.stderr.strip().splitlines()) <= 4, run.stderr
