@@ -22,9 +22,36 @@ that the command-line and API edges can print one clear line,
 ``source: message``, and add hints of their own (a CLI flag to pass) keyed by
 the code.  The library never names a CLI flag.  A batch catches
 ``SeetheError`` per item, sets the item aside and goes on.
+
+Messages and sources are passed through ``redact`` when the error is made,
+so no password in a URL (``postgresql://user:secret@host``,
+``https://:secret@host``) and no token in a query string reaches a terminal,
+a log or an API response, whichever way the error is printed.
 """
 
 from __future__ import annotations
+
+import re
+
+# The password of a URL's user information (also with an empty user name), and query
+# parameters whose names say they hold a secret.
+_URL_PASSWORD = re.compile(r"(?<=://)([^/@\s:]*+):[^@\s]*@")
+_SECRET_PARAMETER = re.compile(
+    r"(?i)([?&;][^=&#\s]*?(?:token|key|secret|passw(?:or)?d|pwd|signature|sig|auth|session)[^=&#\s]*=)[^&#\s]+")
+
+
+def printable(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped (``\\n``, ``\\x00``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def redact(text: str) -> str:
+    """``text`` with URL passwords and secret-looking query values replaced by ``***``."""
+    if "://" not in text and "=" not in text:
+        return text
+    return _SECRET_PARAMETER.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", text))
 
 
 class SeetheError(Exception):
@@ -33,16 +60,18 @@ class SeetheError(Exception):
     code = "seethe"
 
     def __init__(self, message: str, *, source: str | None = None, code: str | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.source = source
+        self.source = redact(source) if source is not None else None
         if code is not None:
             self.code = code
 
     def one_line(self) -> str:
-        """The error as one line for a person: ``source: message``."""
+        """The error as one line for a person: ``source: message`` (a source with line breaks or
+        control characters in its name shows them escaped)."""
         text = " ".join(self.message.split())
-        return f"{self.source}: {text}" if self.source else text
+        return f"{printable(self.source)}: {text}" if self.source else text
 
 
 class ReportError(SeetheError):
@@ -96,4 +125,6 @@ __all__ = [
     "StoreError",
     "UsageError",
     "AnalysisError",
+    "printable",
+    "redact",
 ]

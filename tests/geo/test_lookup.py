@@ -1,11 +1,10 @@
 import json
-import subprocess
-import sys
 
 import pytest
 
 from seethe.geo import gazetteer_for, resolver_for
 from seethe.geo.evaluate import DEFAULT_SETS, evaluate_geoparse
+from tests.conftest import run_seethe
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -49,11 +48,10 @@ def test_geoparsing_accuracy_meets_targets(profile):
 
 
 def test_places_commands():
-    run = subprocess.run([sys.executable, "-m", "seethe", "places", "lookup", "Atlantis"], capture_output=True, text=True)
+    run = run_seethe("places", "lookup", "Atlantis")
     assert run.returncode == 1 and "no match" in run.stdout
-    run = subprocess.run([sys.executable, "-m", "seethe", "places", "list", "--province", "Ryanggang", "--type", "county",
-                          "--format", "json"], capture_output=True, text=True)
+    run = run_seethe("places", "list", "--province", "Ryanggang", "--type", "county", "--format", "json")
     counties = json.loads(run.stdout)
     assert counties and all(c["admin1_iso"] == "KP-10" for c in counties)
-    run = subprocess.run([sys.executable, "-m", "seethe", "places", "stats"], capture_output=True, text=True)
+    run = run_seethe("places", "stats")
     assert "administrative units of KP" in run.stdout

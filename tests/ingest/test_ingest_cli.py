@@ -1,4 +1,5 @@
-"""Ingest as a user runs it: real subprocesses, kill -9, two writers at once, a loopback web server."""
+"""Ingest as a user runs it: real subprocesses (kill -9, two writers at once, a Dask cluster) and a loopback
+web server."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def per_report_incidents(db):
     return counts, by_report
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_then_rerun_stores_every_report_exactly_once(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", 5000)
     db = tmp_path / "k.db"
@@ -72,6 +74,7 @@ def test_kill_9_in_the_middle_then_rerun_stores_every_report_exactly_once(tmp_pa
     assert len(by_report) == 5000 and set(by_report.values()) == {expected}
 
 
+@pytest.mark.slow
 def test_two_ingests_on_one_sqlite_file_at_once(tmp_path):
     a = make_corpus(tmp_path / "a", 300, 0)
     b = make_corpus(tmp_path / "b", 300, 200)  # 100 reports in both
@@ -115,29 +118,28 @@ def web_server(tmp_path):
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
 
-def test_urls_on_local_addresses_are_refused_unless_allowed(web_server, tmp_path):
+def test_urls_on_local_addresses_are_refused_unless_allowed(web_server, tmp_path, cli):
     db = tmp_path / "u.db"
-    refused = subprocess.run(ingest_cmd(f"{web_server}/article", "--db", str(db)), capture_output=True, text=True)
+    refused = cli("ingest", "--no-progress", f"{web_server}/article", "--db", db)
     assert refused.returncode == 1
     assert "private or local address" in refused.stderr
-    allowed = subprocess.run(ingest_cmd(f"{web_server}/moved", "--db", str(db), "--allow-private"),
-                             capture_output=True, text=True, timeout=120)
+    allowed = cli("ingest", "--no-progress", f"{web_server}/moved", "--db", db, "--allow-private")
     assert allowed.returncode == 0, allowed.stderr
     with Store(db) as store:
         rows = [i.to_dict() for i in store.incidents()]
     assert rows and rows[0]["report_url"].endswith("/article")
     assert all("Copyright" not in r["evidence"]["text"] for r in rows)
-    again = subprocess.run(ingest_cmd(f"{web_server}/article", "--db", str(db), "--allow-private"),
-                           capture_output=True, text=True, timeout=120)
+    again = cli("ingest", "--no-progress", f"{web_server}/article", "--db", db, "--allow-private")
     assert "1 skipped" in again.stdout
 
 
+@pytest.mark.slow
 def test_bulk_mode_on_a_local_dask_cluster_gives_the_same_store(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", 60)
     seq_db, par_db = tmp_path / "seq.db", tmp_path / "par.db"

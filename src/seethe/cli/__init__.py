@@ -14,7 +14,7 @@ import click
 
 from seethe.cli._app import cli
 from seethe.cli._errors import error_line
-from seethe.errors import SeetheError
+from seethe.errors import SeetheError, redact
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the one place a bug meets a user
         if os.environ.get("SEETHE_DEBUG"):
             raise
-        click.echo(f"seethe: internal error: {type(exc).__name__}: {exc} (set SEETHE_DEBUG=1 for the traceback)", err=True)
+        click.echo(f"seethe: internal error: {type(exc).__name__}: {redact(str(exc))} "
+                   "(set SEETHE_DEBUG=1 for the traceback)", err=True)
         return 70
     return 0
 

@@ -1,7 +1,8 @@
 """Options shared by the commands, declared once: the profile, the database, formats, filters, dates.
 
 Values are checked here, at the edge, with messages a person can act on:
-strict ISO dates, finite numbers in range, whole numbers that fit.
+strict ISO dates, finite numbers in range, whole numbers that fit, encodings
+that are character sets.
 """
 
 from __future__ import annotations
@@ -28,18 +29,48 @@ def iso_date(ctx, param, value):
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value[:40]!r} is not a date written YYYY-MM-DD") from None
-    if not 1900 <= day.year <= 2100:
-        raise click.BadParameter(f"{value!r} is outside 1900-2100")
+    from seethe.ingest.metadata import PUBLICATION_YEARS
+
+    if day.year not in PUBLICATION_YEARS:
+        raise click.BadParameter(f"{value!r} is outside {PUBLICATION_YEARS.start}-{PUBLICATION_YEARS.stop - 1}")
     return day
 
 
-def unit_interval(ctx, param, value):
-    """A finite number from 0 to 1 (``nan`` and ``inf`` are refused)."""
+def finite_between(low: float, high: float):
+    """A callback accepting a finite number from ``low`` to ``high`` (``nan`` and ``inf`` are refused:
+    click's own ranges let ``nan`` through, as every comparison with it is false)."""
+
+    def check(ctx, param, value):
+        if value is None:
+            return None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise click.BadParameter(f"{value} is not a number from {low:g} to {high:g}")
+        return value
+
+    return check
+
+
+unit_interval = finite_between(0.0, 1.0)
+
+
+def encoding_name(ctx, param, value):
+    """A character encoding Python knows (``euc-kr``, ``cp1252``), not a transform such as ``base64``."""
     if value is None:
         return None
-    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
-        raise click.BadParameter(f"{value} is not a number from 0 to 1")
+    from seethe.errors import ReportError
+    from seethe.ingest import text_encoding
+
+    try:
+        text_encoding(value)
+    except ReportError as exc:
+        raise click.BadParameter(exc.message) from None
     return value
+
+
+def encoding_option(help: str):
+    def decorate(fn):
+        return click.option("--encoding", callback=encoding_name, help=help)(fn)
+    return decorate
 
 
 def db_option(fn):

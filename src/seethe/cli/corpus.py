@@ -7,7 +7,7 @@ import sys
 import click
 
 from seethe.cli._errors import report_failure
-from seethe.cli._options import db_option, iso_date, profile_option
+from seethe.cli._options import db_option, encoding_option, iso_date, profile_option
 from seethe.profile import load_profile
 from seethe.services.corpus import IngestOptions, ingest, reextract
 from seethe.store import Store
@@ -33,7 +33,7 @@ def _progress(show: bool):
 @click.option("--published", callback=iso_date, help="Publication date (YYYY-MM-DD) for reports that carry none.")
 @click.option("--outlet", help="Outlet for reports that name none.")
 @click.option("--url", help="URL of the report (one file).")
-@click.option("--encoding", help="Decode files with this encoding.")
+@encoding_option("Decode files with this encoding.")
 @click.option("--workers", type=click.IntRange(0, 256), default=0,
               help="Extract in parallel on a local Dask cluster of N workers.")
 @click.option("--scheduler", help="Use an existing Dask scheduler (tcp://host:port).")

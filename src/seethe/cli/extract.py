@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from seethe.cli._errors import error_line, note, report_failure
-from seethe.cli._options import format_option, iso_date, min_confidence_option, profile_option
+from seethe.cli._options import encoding_option, format_option, iso_date, min_confidence_option, profile_option
 from seethe.cli._output import console, count_table, incident_table, write_jsonl
 from seethe.errors import ReportError
 from seethe.extract import DEFAULT_MIN_CONFIDENCE, Extractor
@@ -48,7 +48,7 @@ def run_extraction(paths, extractor, published=None, outlet=None, url=None, enco
 @click.option("--published", callback=iso_date, help="Publication date (YYYY-MM-DD) when the file carries none.")
 @click.option("--outlet", help="Outlet that published the report(s).")
 @click.option("--url", help="Where the report was published.")
-@click.option("--encoding", help="Decode files with this encoding instead of UTF-8/detection.")
+@encoding_option("Decode files with this encoding instead of UTF-8/detection.")
 @format_option("jsonl", "table", "json", default="jsonl")
 @profile_option
 @min_confidence_option(DEFAULT_MIN_CONFIDENCE)

@@ -7,7 +7,7 @@ from collections import Counter
 
 import click
 
-from seethe.cli._options import profile_option
+from seethe.cli._options import finite_between, profile_option
 from seethe.geo import gazetteer_for, resolver_for
 from seethe.models import Place
 from seethe.profile import load_profile
@@ -33,7 +33,7 @@ def places_group() -> None:
 @click.argument("name")
 @profile_option
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True)
-@click.option("--threshold", type=click.FloatRange(0, 100), default=80.0, show_default=True,
+@click.option("--threshold", type=float, callback=finite_between(0, 100), default=80.0, show_default=True,
               help="Fuzzy score under which a name is no match.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def lookup_command(name, profile, limit, threshold, fmt):

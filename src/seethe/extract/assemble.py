@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from seethe.extract.attribution import Credit, credits_for, introduces_quote
+from seethe.extract.attribution import Credit, introduces_quote
 from seethe.extract.confidence import ConfidenceModel
 from seethe.extract.furniture import FurniturePatterns
 from seethe.extract.happening import HappeningWords, act_features, off_topic_share, sentence_features
@@ -39,7 +39,7 @@ from seethe.extract.scene import Scene, Tracker, build_scene, distance, group_li
 from seethe.extract.when import TimeMention, default_span
 from seethe.geo import contains
 from seethe.models import CueMatch, Incident, Location, Place, PlaceMention, ReportRef, TimeSpan
-from seethe.text import Document, Sentence
+from seethe.text import Document, Sentence, WorkBudget
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "unknown": 5}
 _BROAD_TYPES = ("province", "country", "region")
@@ -100,6 +100,7 @@ def assemble(
     res: Resources,
     min_confidence: float = 0.0,
     own_outlet: str | None = None,
+    budget: WorkBudget | None = None,
 ) -> tuple[list[Incident], list[Draft]]:
     """Incidents with at least ``min_confidence``, deduplicated, in text order; and every draft.
 
@@ -109,8 +110,10 @@ def assemble(
     """
     scene = build_scene(doc, cues, places, times, credits, published, res)
     tracker = Tracker(scene, res.list_gap)
+    budget = budget or WorkBudget.unlimited()
     drafts: list[Draft] = []
     for k, s in enumerate(doc.sentences):
+        budget.tick()
         if s.paragraph in scene.furniture:
             continue
         strong = scene.strong(k)
@@ -162,8 +165,6 @@ def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene,
     out = []
     for cue in cues:
         d = Draft(k, cue, features=dict(happening))
-        # The report told this kind of act before: the same happening again, or another like it.
-        d.features["told_before"] = float(cue.category in tracker.told_categories) * 0
         d.features[f"family:{cue.category.split('.', 1)[0]}"] = 1.0
         choose_act(d, scene, cues, res)
         if not d.dropped:
@@ -175,7 +176,6 @@ def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene,
         choose_credit(d, scene, own_outlet)
         score(d, res.model)
         out.append(d)
-    tracker.told_categories.update(c.category for c in cues)
     return out
 
 
@@ -329,7 +329,9 @@ def choose_credit(d: Draft, scene: Scene, own_outlet: str | None) -> None:
     """The outlets the report credits for the sentence's paragraph, or the publisher's own reporting."""
     s = scene.doc.sentences[d.k]
     para = scene.doc.paragraphs[s.paragraph]
-    credited = credits_for(scene.credits, s.paragraph, introduces_quote(scene.doc.text[para.start:para.end]))
+    # Whether a paragraph leads into a quote is in its last words.
+    credited = scene.credit_index.credits_for(
+        s.paragraph, introduces_quote(scene.doc.text[max(para.start, para.end - 200):para.end]))
     d.credit = credited or ((own_outlet,) if own_outlet else ())
     d.features["credited"] = float(bool(credited))
 
@@ -382,6 +384,9 @@ def _overlap(a: TimeSpan, b: TimeSpan) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
+MERGE_LOOKBACK = 64  # earlier incidents of one kind a mention is compared with
+
+
 def _same_telling(code: str) -> tuple[str, int]:
     return code, 0
 
@@ -408,15 +413,18 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
         if inc.location.place_id is not None:
             places_of.setdefault(telling_of(inc.category)[0], set()).add(inc.location.place_id)
     out: list[Incident] = []
+    out_places: list[Place | None] = []  # out[i].location.as_place(), kept beside it
+    of_happening: dict[str, list[int]] = {}  # the happening a category tells -> indices into out
     for n, inc in enumerate(incidents):
         key_place = inc.location.place_id
         inc_place = inc.location.as_place()
         happening, inc_rank = telling_of(inc.category)
-        for i, prev in enumerate(out):
-            prev_place = prev.location.as_place()
-            prev_happening, prev_rank = telling_of(prev.category)
-            if prev_happening != happening:
-                continue
+        # Compared only with the last MERGE_LOOKBACK incidents of its kind (far more than a report
+        # tells of one kind), so a report with thousands of incidents is not compared pair by pair.
+        candidates = of_happening.setdefault(happening, [])
+        for i in candidates[-MERGE_LOOKBACK:]:
+            prev, prev_place = out[i], out_places[i]
+            prev_rank = telling_of(prev.category)[1]
             if prev.location.place_id != key_place:
                 # A later mention without a place is the incident already placed.
                 nested = prev_place is not None and inc_place is not None and (
@@ -449,10 +457,13 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
                 rule_ids=tuple(dict.fromkeys(prev.rule_ids + inc.rule_ids)),
                 actors=prev.actors or inc.actors,
             )
+            out_places[i] = out[i].location.as_place()
             groups[i].append(n)
             break
         else:
+            candidates.append(len(out))
             out.append(inc)
+            out_places.append(inc_place)
             groups.append([n])
     if members is not None:
         members[:] = groups

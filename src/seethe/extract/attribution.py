@@ -128,24 +128,34 @@ def find_credits(doc: Document, matcher: OutletMatcher) -> list[Credit]:
     return out
 
 
-def credits_for(credits: list[Credit], paragraph: int, intro: bool = False, report_outlet: str | None = None) -> tuple[str, ...]:
-    """Outlets credited in a paragraph, in the order they appear.
+class CreditIndex:
+    """A report's credits by paragraph, so that asking about one paragraph costs
+    what that paragraph holds, not a pass over every credit in the report."""
 
-    A paragraph with no credit of its own that introduces a quotation (it
-    ends with a colon or an elision mark such as "[….]") takes the credit of
-    the quoted paragraph that follows it; in a report that credits a single
-    outlet, every paragraph takes that outlet.
-    """
-    names = [c.outlet for c in credits if c.paragraph == paragraph]
-    if not names and intro:
-        names = [c.outlet for c in credits if c.paragraph == paragraph + 1]
-    if not names and len({c.outlet for c in credits}) == 1:
-        # A report that credits one outlet throughout credits it everywhere.
-        names = [credits[0].outlet]
-    return tuple(dict.fromkeys(n for n in names if n != report_outlet))
+    def __init__(self, credits: list[Credit]) -> None:
+        self.by_paragraph: dict[int, list[str]] = {}
+        for c in credits:
+            self.by_paragraph.setdefault(c.paragraph, []).append(c.outlet)
+        outlets = {c.outlet for c in credits}
+        self.only = credits[0].outlet if len(outlets) == 1 else None
+
+    def credits_for(self, paragraph: int, intro: bool = False, report_outlet: str | None = None) -> tuple[str, ...]:
+        """Outlets credited in a paragraph, in the order they appear.
+
+        A paragraph with no credit of its own that introduces a quotation (it
+        ends with a colon or an elision mark such as "[….]") takes the credit of
+        the quoted paragraph that follows it; in a report that credits a single
+        outlet, every paragraph takes that outlet.
+        """
+        names = self.by_paragraph.get(paragraph, [])
+        if not names and intro:
+            names = self.by_paragraph.get(paragraph + 1, [])
+        if not names and self.only is not None:
+            names = [self.only]  # a report that credits one outlet throughout credits it everywhere
+        return tuple(dict.fromkeys(n for n in names if n != report_outlet))
 
 
 def introduces_quote(paragraph_text: str) -> bool:
     """Whether a paragraph leads into a quoted passage (ends with ':' or an elision mark)."""
-    tail = paragraph_text.rstrip()
+    tail = paragraph_text[-200:].rstrip()  # the end is all that counts; a long paragraph is not searched
     return tail.endswith(":") or re.search(r"\[\s*(?:…|\.\.\.)[.…]*\s*\]$", tail) is not None

@@ -34,7 +34,7 @@ import ahocorasick
 
 from seethe.models import CueMatch
 from seethe.profile import CueRule, Lexicon
-from seethe.text import Document, Sentence
+from seethe.text import Document, Sentence, WorkBudget
 
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -246,7 +246,8 @@ def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: in
     return False
 
 
-def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None = None) -> dict[int, list[CueMatch]]:
+def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None = None,
+              budget: WorkBudget | None = None) -> dict[int, list[CueMatch]]:
     """Categories each sentence expresses: ``{sentence index: [CueMatch, ...]}``."""
     cue_text = doc.folded.replace("-", " ")
     hits = _scan(cue_text, cues)
@@ -272,7 +273,9 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
         if h.role == "unless":
             by_paragraph_unless.setdefault(sents[k].paragraph, set()).add(h.rule)
             in_document_unless.add(h.rule)
+    budget = budget or WorkBudget.unlimited()
     for k, shits in by_sentence.items():
+        budget.tick(len(shits))
         sentence = sents[k]
         unless: set[str] = set()
         movers: set[str] = set()

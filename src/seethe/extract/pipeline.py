@@ -30,7 +30,7 @@ from seethe.extract.when import HolidayMatcher, TimeMention, compile_holidays, f
 from seethe.geo import Resolver, find_places, resolver_for
 from seethe.models import CueMatch, Incident, PlaceMention, Report
 from seethe.profile import Profile, load_profile
-from seethe.text import Document, normalize
+from seethe.text import Document, WorkBudget, WorkLimits, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ class Analysis:
     credits: list[Credit] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)  # every candidate with its features, kept or not
     incidents: list[Incident] = field(default_factory=list)
+    budget: WorkBudget = field(default_factory=WorkBudget.unlimited, compare=False, repr=False)
 
 
 Stage = Callable[[Analysis, "Extractor"], Analysis]
@@ -64,17 +65,17 @@ def stage(name: str) -> Callable[[Stage], Stage]:
 
 @stage("seethe.normalize.v1")
 def _normalize(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, doc=normalize(a.report, ex.profile.lexicon.abbreviations))
+    return replace(a, doc=normalize(a.report, ex.profile.lexicon.abbreviations, a.budget))
 
 
 @stage("seethe.cues.v1")
 def _cues(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, cues=find_cues(a.doc, ex.cues))
+    return replace(a, cues=find_cues(a.doc, ex.cues, budget=a.budget))
 
 
 @stage("seethe.places.v1")
 def _places(a: Analysis, ex: "Extractor") -> Analysis:
-    return replace(a, places=find_places(a.doc, ex.resolver))
+    return replace(a, places=find_places(a.doc, ex.resolver, a.budget))
 
 
 @stage("seethe.when.v1")
@@ -90,7 +91,7 @@ def _when(a: Analysis, ex: "Extractor") -> Analysis:
             else:
                 spans.append((p.start, p.end))
     return replace(a, times=find_times(doc.folded, doc.text, ex.holidays, ex.communication_verbs, spans,
-                                       ex.other_event_times))
+                                       ex.other_event_times, a.budget))
 
 
 @stage("seethe.attribution.v1")
@@ -101,7 +102,7 @@ def _attribution(a: Analysis, ex: "Extractor") -> Analysis:
 @stage("seethe.assemble.v1")
 def _assemble(a: Analysis, ex: "Extractor") -> Analysis:
     incidents, drafts = assemble(a.doc, a.cues, a.places, a.times, a.credits, a.published, ex.resources,
-                                 ex.min_confidence, own_outlet=ex.first_hand_outlet(a.report.outlet))
+                                 ex.min_confidence, own_outlet=ex.first_hand_outlet(a.report.outlet), budget=a.budget)
     return replace(a, incidents=incidents, drafts=drafts)
 
 
@@ -141,7 +142,7 @@ class Extractor:
     """
 
     def __init__(self, profile: Profile | str = "kp", pipeline: tuple[str, ...] = DEFAULT_PIPELINE,
-                 min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> None:
+                 min_confidence: float = DEFAULT_MIN_CONFIDENCE, limits: WorkLimits = WorkLimits()) -> None:
         unknown = [name for name in pipeline if name not in STAGES]
         if unknown:
             raise UsageError(f"unknown pipeline stage {unknown[0]!r} (registered: {', '.join(sorted(STAGES))})",
@@ -152,6 +153,7 @@ class Extractor:
         self.profile = load_profile(profile) if isinstance(profile, str) else profile
         self.pipeline = tuple(pipeline)
         self.min_confidence = min_confidence
+        self.limits = limits
         self._warm = False
 
     @property
@@ -211,14 +213,20 @@ class Extractor:
         self._warm = True
 
     def analyse(self, report: Report) -> Analysis:
-        """Run every stage; the full ``Analysis`` (for debugging and evaluation)."""
+        """Run every stage; the full ``Analysis`` (for debugging and evaluation).
+
+        A report that takes longer than ``limits`` allow for its size raises
+        ``ReportError`` (``report.too_complex``) naming the stage it was in.
+        """
         if not self._warm:
             self.warm_up()
         if report.published is None:
             raise PublicationDateError("no publication date given and none found in the report",
                                        source=report.source)
-        a = Analysis(report=report, published=report.published)
+        budget = WorkBudget.for_text(report.source, len(report.text), self.limits)
+        a = Analysis(report=report, published=report.published, budget=budget)
         for name in self.pipeline:
+            budget.enter(name)
             a = STAGES[name](a, self)
         return a
 

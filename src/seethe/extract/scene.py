@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from seethe.extract.attribution import Credit
+from seethe.extract.attribution import Credit, CreditIndex
 from seethe.extract.furniture import furniture_paragraphs
 from seethe.extract.when import TimeMention, resolve_mention
 from seethe.geo import contains, specificity
@@ -65,6 +65,8 @@ class Scene:
     lead: int | None = None  # the first body sentence
     starts: list[int] = field(default_factory=list)  # where each sentence starts
     off_topic: float | None = None  # share of body sentences on what reports without incidents are about
+    credit_index: CreditIndex | None = None  # credits by paragraph
+    next_placed: list[int | None] = field(default_factory=list)  # per sentence: the next of its paragraph with places
     _strong: dict[int, list[PlaceMention]] = field(default_factory=dict)  # caches: each sentence is asked often
     _times: dict[int, list[TimeSpan]] = field(default_factory=dict)
 
@@ -123,9 +125,36 @@ def build_scene(doc: Document, cues: dict[int, list[CueMatch]], places: list[Pla
     scene = Scene(doc, published, by_place, by_time, actors, credits, furniture, set(), speech,
                   _carried_references(len(doc.paragraphs), speech), res.country, res.out_of_scope)
     scene.starts = starts
+    scene.credit_index = CreditIndex(credits)
     scene.commentary = _commentary_paragraphs(scene, places, times, res)
     scene.lead = next((k for k, s in enumerate(doc.sentences) if s.paragraph not in furniture), None)
+    scene.next_placed = _next_with_places(doc.sentences, {k for k in by_place if scene.strong(k)})
     return scene
+
+
+def _next_with_places(sentences, placed: set[int]) -> list[int | None]:
+    """For each sentence, the next sentence of its paragraph that names a place (None if none does):
+    one pass from the end, so asking "what place comes next?" costs nothing per sentence."""
+    out: list[int | None] = [None] * len(sentences)
+    following: int | None = None
+    for k in range(len(sentences) - 1, -1, -1):
+        if k + 1 < len(sentences) and sentences[k + 1].paragraph != sentences[k].paragraph:
+            following = None
+        out[k] = following
+        if k in placed:
+            following = k
+    return out
+
+
+def _paragraph_finder(paragraphs):
+    """A function from a character offset to the index of the paragraph holding it (-1: between paragraphs)."""
+    starts = [p.start for p in paragraphs]
+
+    def paragraph_of(offset: int) -> int:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i if i >= 0 and offset < paragraphs[i].end else -1
+
+    return paragraph_of
 
 
 def _lend_fragments(doc: Document, cues, by_place, by_time) -> None:
@@ -183,20 +212,51 @@ def _commentary_paragraphs(scene: Scene, places: list[PlaceMention], times: list
     """Paragraphs of the writer's own comment: no place, time or source.
 
     Only a report written in its author's own voice ("I", "we") has commentary.
+    The paragraphs that name a place, a time or a credit are found in one pass
+    over each, not by asking every paragraph about every mention.
     """
     doc, text = scene.doc, scene.doc.text
     out: set[int] = set()
     if not res.first_person.search(re.sub(r'"[^"]*"', " ", text)):
         return out
+    paragraph_of = _paragraph_finder(doc.paragraphs)
+    grounded = {paragraph_of(m.start) for m in places if m.score >= 0.5 and not scene.is_weak(m)}
+    grounded |= {paragraph_of(t.start) for t in times if t.kind == "event"}
+    grounded |= {c.paragraph for c in scene.credits}
     for p, para in enumerate(doc.paragraphs):
+        if p in grounded:
+            continue
         body = text[para.start:para.end]
-        has_place = any(m.score >= 0.5 and not scene.is_weak(m) and para.start <= m.start < para.end for m in places)
-        has_time = any(t.kind == "event" and para.start <= t.start < para.end for t in times)
-        has_credit = any(c.paragraph == p for c in scene.credits)
-        sourced = re.search(r'"[^"]{40,}"', body) is not None or res.sourced.search(body) is not None
-        if not (has_place or has_time or has_credit or sourced):
+        if re.search(r'"[^"]{40,}"', body) is None and res.sourced.search(body) is None:
             out.add(p)
     return out
+
+
+class Story:
+    """The specific places a story has named, and the one it is about: the place
+    that is, or contains, every one of them (None when there is no such place).
+
+    Only the least specific place named can contain all the others, so the
+    answer is checked against every place only when a wider place than any
+    before is named (a few times per report), not at every new place.
+    """
+
+    def __init__(self) -> None:
+        self.places: dict[str, Place] = {}
+        self.single: Place | None = None
+        self.widest: Place | None = None
+
+    def add(self, place: Place) -> None:
+        if place.id in self.places:
+            return
+        self.places[place.id] = place
+        if self.single is not None and contains(self.single, place):
+            return  # still the story's place
+        if self.widest is None or specificity(place) > specificity(self.widest):
+            self.widest = place
+            self.single = place if all(q is place or contains(place, q) for q in self.places.values()) else None
+        else:
+            self.single = None
 
 
 @dataclass
@@ -208,21 +268,23 @@ class Tracker:
     last_place_in_para: dict[int, list[PlaceMention]] = field(default_factory=dict)
     last_place_doc: list[PlaceMention] = field(default_factory=list)
     last_place_para: int = -1
-    story_places: dict[str, Place] = field(default_factory=dict)  # specific places named so far
+    story: Story = field(default_factory=Story)  # specific places named so far
     last_time_in_para: dict[int, TimeSpan] = field(default_factory=dict)
-    recent_places: list[PlaceMention] = field(default_factory=list)
-    told_categories: set[str] = field(default_factory=set)  # categories of the cues read so far
+    recent_by_type: dict[str, tuple[int, PlaceMention]] = field(default_factory=dict)  # type -> (order, mention)
+    named: int = 0
 
     def remember_places(self, strong: list[PlaceMention], paragraph: int) -> None:
         if not strong:
             return
-        self.recent_places.extend(strong)
+        for m in strong:
+            self.named += 1
+            self.recent_by_type[m.place.type] = (self.named, m)
         self.last_place_in_para[paragraph] = group_lists(strong, self.scene.doc.text, self.gap)[-1]
         self.last_place_doc = self.last_place_in_para[paragraph]
         self.last_place_para = paragraph
         for m in strong:
             if m.place.country == self.scene.home and m.place.type not in _BROAD:
-                self.story_places.setdefault(m.place.id, m.place)
+                self.story.add(m.place)
 
     def remember_time(self, spans: list[TimeSpan], paragraph: int) -> None:
         if spans:
@@ -230,28 +292,17 @@ class Tracker:
 
     def single_story(self) -> Place | None:
         """The one place a story is about, when every specific place named so far is it or inside it."""
-        places = list(self.story_places.values())
-        for p in places:
-            if all(q.id == p.id or contains(p, q) for q in places):
-                return p
-        return None
+        return self.story.single
 
     def recent_of_type(self, kinds: tuple[str, ...]) -> PlaceMention | None:
         """The last place named that "the city", "the county" ... can refer to."""
-        for m in reversed(self.recent_places):
-            if m.place.type in kinds:
-                return m
-        return None
+        found = [self.recent_by_type[k] for k in kinds if k in self.recent_by_type]
+        return max(found, key=lambda pair: pair[0])[1] if found else None
 
     def next_place_in_para(self, k: int) -> list[PlaceMention]:
         """The first places named later in the same paragraph (the lead named no place)."""
-        sentences = self.scene.doc.sentences
-        para = sentences[k].paragraph
-        for j in range(k + 1, len(sentences)):
-            if sentences[j].paragraph != para:
-                break
-            strong = self.scene.strong(j)
-            if strong:
-                groups = group_lists(strong, self.scene.doc.text, self.gap)
-                return min(groups, key=lambda g: min(specificity(m.place) for m in g))
-        return []
+        j = self.scene.next_placed[k] if k < len(self.scene.next_placed) else None
+        if j is None:
+            return []
+        groups = group_lists(self.scene.strong(j), self.scene.doc.text, self.gap)
+        return min(groups, key=lambda g: min(specificity(m.place) for m in g))

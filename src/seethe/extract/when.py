@@ -12,6 +12,7 @@ Spans are inclusive date ranges with a precision from the interchange format:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from seethe.models import TimeSpan
 from seethe.profile import Holiday
+from seethe.text import WorkBudget
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -290,15 +292,19 @@ _WORD_START = re.compile(r"(?<![a-z0-9'])[a-z0-9]")
 
 
 def _anchored(folded: str, core: re.Pattern[str], pattern: re.Pattern[str], before: int,
-              spans: list[tuple[int, int]] | None) -> list[re.Match[str]]:
+              spans: list[tuple[int, int]] | None, budget: WorkBudget) -> list[re.Match[str]]:
     """Matches of ``pattern`` that start at a word at most ``before`` characters
     ahead of a core word.  Trying only word starts near core words keeps the
     scan linear and cheap."""
     out = []
     tried: set[int] = set()
+    span_starts = [a for a, _ in spans] if spans is not None else []
     for c in core.finditer(folded):
-        if spans is not None and not any(a <= c.start() < b for a, b in spans):
-            continue
+        budget.tick()
+        if spans is not None:
+            k = bisect.bisect_right(span_starts, c.start()) - 1  # spans are sorted and apart
+            if k < 0 or c.start() >= spans[k][1]:
+                continue
         for w in _WORD_START.finditer(folded, max(0, c.start() - before), c.start() + 1):
             pos = w.start()
             if pos in tried:
@@ -312,13 +318,14 @@ def _anchored(folded: str, core: re.Pattern[str], pattern: re.Pattern[str], befo
 
 def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str],
                spans: list[tuple[int, int]] | None = None,
-               other_event: re.Pattern[str] | None = None) -> list[TimeMention]:
+               other_event: re.Pattern[str] | None = None, budget: WorkBudget | None = None) -> list[TimeMention]:
     """Every time expression in the report (or in ``spans`` of it), in text
     order, marked ``event``, ``speech`` (when a source spoke) or ``other``
     (the date of another event the sentence names: "with the anniversary
     approaching on October 10", "since he came to power in 2011")."""
     found: list[TimeMention] = []
-    for m in _anchored(folded, _CORE, _COMBINED, 36, spans):
+    budget = budget or WorkBudget.unlimited()
+    for m in _anchored(folded, _CORE, _COMBINED, 36, spans, budget):
         outer = m.lastgroup  # the pattern's own group closes last
         if outer is None or not outer.startswith("k_"):
             continue
@@ -330,7 +337,7 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
                 groups[g] = v
         start, end = m.start(f"k_{name}"), m.end(f"k_{name}")
         found.append(TimeMention(start, end, text[start:end], "event", name, groups))
-    holiday_matches = _anchored(folded, holidays.core, holidays.pattern, 80, spans)
+    holiday_matches = _anchored(folded, holidays.core, holidays.pattern, 80, spans, budget)
     for m in holiday_matches:
         h = next((holidays.by_group[g] for g, v in m.groupdict().items() if g in holidays.by_group and v), None)
         if h is None:

@@ -23,7 +23,7 @@ from seethe.geo._hierarchy import bare_name_preference, contains, specificity
 from seethe.geo.gazetteer import Gazetteer, cached_key, gazetteer_for, plain_name
 from seethe.models import Place, PlaceMention
 from seethe.profile import Lexicon, Profile
-from seethe.text import Document
+from seethe.text import Document, WorkBudget
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_PARTICLES = ("에서는", "에서", "으로", "에는", "에도", "의", "에", "은", "는", "이", "가", "을", "를", "로", "과", "와")
@@ -115,7 +115,7 @@ def _ends(words: list[tuple[int, int]], text: str):
             yield n, end - (2 if text[end - 2:end] == "'s" else 1)
 
 
-def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
+def _scan(doc: Document, gaz: Gazetteer, budget: WorkBudget) -> list[_Candidate]:
     """Longest gazetteer names in the text, left to right.
 
     Only positions where a name can begin are tried; from each, up to
@@ -126,6 +126,7 @@ def _scan(doc: Document, gaz: Gazetteer) -> list[_Candidate]:
     out: list[_Candidate] = []
     pos = 0
     for start_match in gaz.start_pattern.finditer(text):
+        budget.tick()
         s = start_match.start()
         if s < pos:
             continue
@@ -216,24 +217,28 @@ def _choose(c: _Candidate, text: str, provinces: list[str], outer: Place | None,
     return min(c.places, key=score)
 
 
-def find_places(doc: Document, resolver: Resolver) -> list[PlaceMention]:
+def find_places(doc: Document, resolver: Resolver, budget: WorkBudget | None = None) -> list[PlaceMention]:
     """Every place the report names, resolved in context, in text order."""
     gaz, grammar = resolver.gazetteer, resolver.grammar
     text = doc.text
-    cands = _scan(doc, gaz)
+    budget = budget or WorkBudget.unlimited()
+    cands = _scan(doc, gaz, budget)
     # Provinces named in each paragraph, nearest first, to break ties between same-named places.
     para_of = {}
     for c in cands:
         para_of[id(c)] = _paragraph_index(doc, c.start)
-    para_provinces: dict[int, list[str]] = {}
+    # (Each province once, in the order first named: a paragraph naming provinces
+    # thousands of times must not make every look-up copy thousands.)
+    para_provinces: dict[int, dict[str, None]] = {}
     for c in cands:
         provs = {p.admin1_iso for p in c.places if p.type == "province" and p.admin1_iso}
         if len(provs) == 1:
-            para_provinces.setdefault(para_of[id(c)], []).append(provs.pop())
+            para_provinces.setdefault(para_of[id(c)], {})[provs.pop()] = None
     seen_provinces: list[str] = []
     mentions: list[PlaceMention] = []
     i = 0
     while i < len(cands):
+        budget.tick()
         c = cands[i]
         # Gather a chain "A in B, C": later names are containers of earlier ones.
         chain = [c]
@@ -242,7 +247,7 @@ def find_places(doc: Document, resolver: Resolver) -> list[PlaceMention]:
             chain.append(cands[j])
             j += 1
         # Resolve from the outside in.
-        provinces = para_provinces.get(para_of[id(c)], []) + seen_provinces
+        provinces = list(para_provinces.get(para_of[id(c)], ())) + seen_provinces
         resolved: list[Place] = []
         outer: Place | None = None
         for link in reversed(chain):

@@ -8,63 +8,49 @@ for bad input.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from seethe.errors import ReportError
+from seethe.ingest.metadata import read_metadata
 from seethe.models import Report
+from seethe.text import front_matter
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ""}
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*\n", re.S)
-_FM_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$", re.M)
-_HTML_META = re.compile(
-    r"""<meta\s+[^>]*?(?:property|name|itemprop)\s*=\s*["'](?P<key>article:published_time|og:published_time|datePublished|date|dc\.date|pubdate|publish-date|og:site_name|og:url|og:title|author)["'][^>]*?content\s*=\s*["'](?P<value>[^"']*)["']""",
-    re.I,
-)
-_HTML_META_REV = re.compile(
-    r"""<meta\s+[^>]*?content\s*=\s*["'](?P<value>[^"']*)["'][^>]*?(?:property|name|itemprop)\s*=\s*["'](?P<key>article:published_time|og:published_time|datePublished|date|dc\.date|pubdate|og:site_name|og:url|og:title)["']""",
-    re.I,
-)
-_TIME_TAG = re.compile(r"""<time[^>]*datetime\s*=\s*["'](?P<value>[^"']+)["']""", re.I)
-_TITLE = re.compile(r"<title[^>]*>(?P<value>.*?)</title>", re.I | re.S)
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-_OUTLET_LINE = re.compile(r"(?:^|\n)\s*(?:outlet|source|publisher)\s*:\s*([^\n]{2,80})\n", re.I)
-_DATELINE = re.compile(
-    rf"(?:^|\n)\s*(?:published|posted|date|updated)?\s*:?\s*(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)|(?P<mdy>(?:{_MONTHS})\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d)|(?P<dmy>[0-3]?\d\s+(?:{_MONTHS})\.?\s+(?:19|20)\d\d))",
-    re.I,
-)
+# Stops at the next angle bracket, so a run of unclosed "<meta" costs one pass.
+_META_CHARSET = re.compile(rb"""<meta[^<>]+?charset\s*+=\s*+["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class FileMeta:
-    published: dt.date | None = None
-    outlet: str | None = None
-    url: str | None = None
-    title: str | None = None
+MAX_ENCODING_NAME = 40
+# Python codecs that are text encodings to Python but not character sets a report is written in.
+_NOT_CHARACTER_SETS = {"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined", "palmos", "mbcs",
+                       "oem"}
 
 
-def parse_date(value: str) -> dt.date | None:
-    """A publication date from ISO, "March 6, 2016" or "6 March 2016" text."""
-    value = value.strip()
-    m = re.match(r"((?:19|20)\d\d)-([01]?\d)-([0-3]?\d)", value)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    from dateutil import parser as dateparser
+def text_encoding(name: str, source: str | None = None) -> str:
+    """The codec name for a character encoding a report may be written in.
 
+    ``ReportError`` (code ``report.encoding``) for a name Python does not
+    know, a codec that is not a character set (``base64``, ``rot13``,
+    ``punycode``, ``idna``) or a name too long to be one.
+    """
+    shown = name if len(name) <= MAX_ENCODING_NAME else name[:MAX_ENCODING_NAME] + "…"
+    if not name.strip() or len(name) > MAX_ENCODING_NAME or not name.isprintable():
+        raise ReportError(f"{shown!r} is not an encoding name", source=source, code="report.encoding")
     try:
-        return dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1)).date()
-    except (ValueError, OverflowError):
-        return None
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ReportError(f"unknown encoding {shown!r}", source=source, code="report.encoding") from None
+    # (CodecInfo's flag is what str.encode itself checks to refuse base64 and friends.)
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARACTER_SETS:
+        raise ReportError(f"{shown!r} is not a character encoding", source=source, code="report.encoding")
+    return info.name
 
 
 def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
@@ -78,10 +64,12 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
     if b"\x00" in raw[:8192]:
         raise ReportError("binary file (NUL bytes), not a text report", source=source)
     if declared:
+        codec = text_encoding(declared, source)
         try:
-            return raw.decode(declared), declared.lower()
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise ReportError(f"cannot decode as declared encoding {declared!r}: {exc}", source=source) from exc
+            return raw.decode(codec), declared.lower()
+        except UnicodeError as exc:
+            raise ReportError(f"cannot decode as declared encoding {declared!r}: {exc}", source=source,
+                              code="report.encoding") from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -90,9 +78,9 @@ def _decode(raw: bytes, source: str, declared: str | None) -> tuple[str, str]:
     if meta:
         enc = meta.group(1).decode("ascii", "replace")
         try:
-            return raw.decode(enc), enc.lower()
-        except (LookupError, UnicodeDecodeError):
-            pass
+            return raw.decode(text_encoding(enc, source)), enc.lower()
+        except (ReportError, UnicodeError):
+            pass  # a page's own claim may be wrong: detect instead
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -121,57 +109,9 @@ def media_type_of(path: str, text: str) -> str:
     head = text[:2000].lstrip().lower()
     if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text):
         return "text/html"
-    if _FRONT_MATTER.match(text):
+    if front_matter(text):
         return "text/markdown"
     return "text/plain"
-
-
-def read_metadata(text: str, media_type: str) -> FileMeta:
-    """Publication date, outlet, URL and title a file carries about itself."""
-    published = outlet = url = title = None
-    fm = _FRONT_MATTER.match(text)
-    if fm:
-        for m in _FM_LINE.finditer(fm.group("body")):
-            key, value = m.group("key").lower(), m.group("value").strip().strip("\"'")
-            if key in ("published", "date", "pubdate", "published_at") and value:
-                published = published or parse_date(value)
-            elif key in ("outlet", "source", "site", "publisher"):
-                outlet = outlet or value or None
-            elif key in ("url", "link", "canonical"):
-                url = url or value or None
-            elif key == "title":
-                title = title or value or None
-    if media_type == "text/html":
-        for pattern in (_HTML_META, _HTML_META_REV):
-            for m in pattern.finditer(text[:200_000]):
-                key, value = m.group("key").lower(), m.group("value")
-                if key in ("article:published_time", "og:published_time", "datepublished", "date", "dc.date", "pubdate", "publish-date"):
-                    published = published or parse_date(value)
-                elif key == "og:site_name":
-                    outlet = outlet or value
-                elif key == "og:url":
-                    url = url or value
-                elif key == "og:title":
-                    title = title or value
-        if published is None:
-            t = _TIME_TAG.search(text)
-            if t:
-                published = parse_date(t.group("value"))
-        if title is None:
-            t = _TITLE.search(text[:50_000])
-            if t:
-                title = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", t.group("value"))).strip() or None
-    if outlet is None and media_type == "text/plain":
-        m = _OUTLET_LINE.search(text[:600])
-        if m:
-            outlet = m.group(1).strip()
-    if published is None:
-        body = text[fm.end():] if fm else text
-        head = re.sub(r"<[^>]+>", " ", body[:3000]) if media_type == "text/html" else body[:600]
-        m = _DATELINE.search(head)
-        if m:
-            published = parse_date(m.group("iso") or m.group("mdy") or m.group("dmy"))
-    return FileMeta(published, outlet, url, title)
 
 
 def read_report(

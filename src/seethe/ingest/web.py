@@ -1,87 +1,131 @@
 """Reports from the web: article pages by URL and RSS/Atom feeds.
 
-``fetch_url`` refuses addresses on private, loopback and link-local networks
-unless ``allow_private`` is set (a tool that fetches what a feed links to must
-not become a way into the analyst's own network).  It follows redirects one
-hop at a time, checking each; gives up after ``timeout`` seconds; and reads at
-most ``max_bytes``.  The article text is taken out of the page's boilerplate
-by trafilatura.  Pass an ``httpx.Client`` (``client=``) to use another
-transport, as tests do.
+``fetch`` checks every URL it is given or redirected to: a scheme of http or
+https, a well-formed host and port (a malformed one is a ``ReportError``
+naming the URL, code ``report.url``), and addresses that are not private or
+special-purpose unless ``allow_private`` is set (see ``addresses``).  The
+connection goes to the addresses that were checked (``transport``); the
+whole fetch, every hop and the whole body, has one deadline of ``timeout``
+seconds; at most ``max_bytes`` are read.  The article text is taken out of
+the page's boilerplate by trafilatura.  Pass an ``httpx.Client`` (``client=``)
+to use another transport, as tests do; the addresses are still checked
+before each hop.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import socket
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin, urlsplit
 
 from seethe.errors import ReportError
-from seethe.ingest.files import MAX_BYTES, parse_date
+from seethe.ingest.addresses import AddressGuard, Resolver
+from seethe.ingest.files import MAX_BYTES
+from seethe.ingest.metadata import parse_date, plausible_publication
 from seethe.models import Report
 
 USER_AGENT = "Seethe/0.1 (+https://github.com/seethe; research tool)"
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
+MAX_URL_CHARS = 8_192
+MAX_HOST_CHARS = 253  # DNS: a name is at most 253 characters, a label at most 63
 
 
-def _check_host(url: str, allow_private: bool) -> None:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https"):
-        raise ReportError(f"only http and https URLs can be fetched, not {parsed.scheme or 'a bare path'}", source=url)
-    host = parsed.hostname
-    if not host:
-        raise ReportError("URL has no host", source=url)
-    if allow_private:
-        return
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a URL points: scheme, host (without brackets) and port."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+
+
+def parse_target(url: str) -> Target:
+    """The scheme, host and port of a URL to fetch; ``ReportError`` (``report.url``) when it has none usable."""
+
+    def bad(problem: str) -> ReportError:
+        return ReportError(f"malformed URL: {problem}", source=url[:300], code="report.url")
+
+    if len(url) > MAX_URL_CHARS:
+        raise bad(f"longer than {MAX_URL_CHARS:,} characters")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise bad("it contains white space or control characters")
     try:
-        infos = socket.getaddrinfo(host, parsed.port or (443 if parsed.scheme == "https" else 80), proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise ReportError(f"cannot resolve host {host}: {exc.strerror}", source=url) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
-                or address.is_multicast or address.is_unspecified:
-            raise ReportError(f"refusing to fetch from a private or local address ({address})", source=url,
-                              code="report.private_address")
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port that is not a number
+        raise bad(str(exc)) from None
+    if parts.scheme not in ("http", "https"):
+        raise ReportError(f"only http and https URLs can be fetched, not {parts.scheme or 'a bare path'}",
+                          source=url, code="report.url")
+    if not host:
+        raise bad("no host")
+    if port == 0:
+        raise bad("port 0")
+    if ":" not in host:  # a name, or an IPv4 address
+        if len(host) > MAX_HOST_CHARS or any(not 0 < len(label) <= 63 for label in host.rstrip(".").split(".")):
+            raise bad("the host name is too long or has an empty or over-long label")
+        try:
+            host.encode("idna")
+        except UnicodeError:
+            raise bad("the host name is not a valid internationalized name") from None
+    return Target(url, parts.scheme, host, port or (443 if parts.scheme == "https" else 80))
 
 
-def fetch(url: str, *, client=None, allow_private: bool = False, timeout: float = 20.0,
-          max_bytes: int = MAX_BYTES, max_redirects: int = 5) -> tuple[bytes, str, str]:
-    """The body, content type and final URL of a page."""
+def fetch(url: str, *, client=None, allow_private: bool = False, resolver: Resolver | None = None,
+          guard: AddressGuard | None = None, timeout: float = 20.0, max_bytes: int = MAX_BYTES,
+          max_redirects: int = 5) -> tuple[bytes, str, str]:
+    """The body, content type and final URL of a page, fetched within ``timeout`` seconds in all."""
     import httpx
 
+    from seethe.ingest.transport import Deadline, pinned_transport
+
+    guard = guard or AddressGuard(resolver, allow_private)
+    deadline = Deadline(timeout)
     own = client is None
-    client = client or httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+    if own:
+        client = httpx.Client(transport=pinned_transport(guard, deadline), timeout=timeout, trust_env=False,
+                              headers={"User-Agent": USER_AGENT}, follow_redirects=False)
     try:
         current = url
         for _ in range(max_redirects + 1):
-            _check_host(current, allow_private)
+            target = parse_target(current)
+            guard.check(target.host, target.port, current)
             try:
                 with client.stream("GET", current) as resp:
                     if resp.is_redirect:
                         current = urljoin(current, resp.headers.get("location", ""))
                         continue
-                    if resp.status_code >= 400:
-                        raise ReportError(f"HTTP {resp.status_code}", source=url)
-                    declared = int(resp.headers.get("content-length") or 0)
-                    if declared > max_bytes:
-                        raise ReportError(f"too large ({declared / 1e6:.1f} MB)", source=url)
-                    body = bytearray()
-                    for chunk in resp.iter_bytes():
-                        body.extend(chunk)
-                        if len(body) > max_bytes:
-                            raise ReportError(f"too large (over {max_bytes / 1e6:.0f} MB)", source=url)
-                    return bytes(body), resp.headers.get("content-type", ""), current
+                    return _body(resp, url, max_bytes, deadline) + (current,)
             except httpx.TimeoutException:
-                raise ReportError(f"timed out after {timeout:.0f} s", source=url) from None
+                raise ReportError(f"timed out after {timeout:g} s", source=url, code="report.timeout") from None
+            except httpx.InvalidURL as exc:
+                raise ReportError(f"malformed URL: {exc}", source=current[:300], code="report.url") from None
             except httpx.HTTPError as exc:
-                raise ReportError(f"cannot fetch: {exc.__class__.__name__}: {exc}", source=url) from None
-        raise ReportError(f"more than {max_redirects} redirects", source=url)
+                raise ReportError(f"cannot fetch: {exc.__class__.__name__}: {exc}", source=url,
+                                  code="report.fetch") from None
+        raise ReportError(f"more than {max_redirects} redirects", source=url, code="report.fetch")
     finally:
         if own:
             client.close()
+
+
+def _body(resp, url: str, max_bytes: int, deadline) -> tuple[bytes, str]:
+    if resp.status_code >= 400:
+        raise ReportError(f"HTTP {resp.status_code}", source=url, code="report.fetch")
+    declared = resp.headers.get("content-length") or "0"
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ReportError(f"too large ({int(declared) / 1e6:.1f} MB)", source=url, code="report.too_large")
+    body = bytearray()
+    for chunk in resp.iter_bytes():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise ReportError(f"too large (over {max_bytes / 1e6:.0f} MB)", source=url, code="report.too_large")
+        if deadline.left() <= 0:  # also with a transport of the caller's, which knows no deadline
+            raise ReportError(f"timed out after {deadline.seconds:g} s", source=url, code="report.timeout")
+    return bytes(body), resp.headers.get("content-type", "")
 
 
 def is_feed(body: bytes, content_type: str, url: str = "") -> bool:
@@ -123,12 +167,13 @@ def read_feed_file(path: str, max_bytes: int = MAX_FEED_BYTES) -> bytes:
 
 
 def _entry_date(entry) -> dt.date | None:
-    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    # (dict.get: feedparser's own get maps a missing "updated" to "published" with a warning.)
+    when = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     if not when:
         return None
     try:
-        return dt.date(when.tm_year, when.tm_mon, when.tm_mday)
-    except (ValueError, OverflowError, TypeError):
+        return plausible_publication(dt.date(when.tm_year, when.tm_mon, when.tm_mday))
+    except (ValueError, OverflowError, TypeError, AttributeError):
         return None
 
 
@@ -141,7 +186,11 @@ def feed_reports(body: bytes, source: str, *, outlet: str | None = None,
     """
     import feedparser
 
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except Exception as exc:  # noqa: BLE001 - feedparser itself fails on some input (a &#99999999; reference)
+        raise ReportError(f"not a readable feed ({type(exc).__name__}: {exc})", source=source,
+                          code="report.feed") from None
     if parsed.bozo and not parsed.entries:
         raise ReportError(f"not a readable feed ({parsed.bozo_exception.__class__.__name__})", source=source,
                           code="report.feed")

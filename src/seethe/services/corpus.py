@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from seethe.errors import ReportError, SeetheError, StoreError
+from seethe.errors import ReportError, SeetheError, UsageError, printable, redact
 from seethe.extract import Extractor
-from seethe.ingest import iter_report_paths, read_report
+from seethe.ingest import iter_report_paths, read_report, text_encoding
 from seethe.ingest import web
 from seethe.models import Incident, Report
 from seethe.store import Store
@@ -39,15 +38,23 @@ class Failure:
     code: str = "seethe"
 
     def line(self) -> str:
-        return f"{self.source}: {self.message}"
+        return f"{printable(self.source)}: {self.message}"
 
     @classmethod
     def of(cls, source: str, exc: BaseException) -> "Failure":
-        """The failure an exception stands for; unexpected errors say what they were, never a traceback."""
+        """The failure an exception stands for, in one line; unexpected errors say what they were,
+        never with a traceback."""
         if isinstance(exc, SeetheError):
-            return cls(exc.source or source, " ".join(exc.message.split()), exc.code)
-        return cls(source, f"unexpected error while reading or extracting ({type(exc).__name__}: {exc})",
-                   "internal")
+            return cls(exc.source or source, _one_line(exc.message), exc.code)
+        return cls(redact(source), _one_line(redact(f"unexpected error ({type(exc).__name__}: {exc})")), "internal")
+
+
+MAX_MESSAGE = 500
+
+
+def _one_line(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE - 1] + "…"
 
 
 @dataclass
@@ -82,6 +89,13 @@ class IngestOptions:
     encoding: str | None = None
     allow_private: bool = False
     profile: str = "kp"
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                text_encoding(self.encoding)
+            except ReportError as exc:
+                raise UsageError(exc.message, source="encoding", code="usage.encoding") from None
 
 
 # One extractor per worker process, built on first use.
@@ -177,9 +191,10 @@ class _Writer:
     def _write(self, batch: list[Result]) -> None:
         try:
             written = self.store.add_reports(batch, self.run_id)
-        except StoreError as exc:
+        except Exception as exc:  # noqa: BLE001 - a database refusal or a bug: neither may cost the batch
             if len(batch) == 1:
-                self.error(Failure(batch[0][0].source, f"cannot be stored: {exc.message}", exc.code))
+                failure = Failure.of(batch[0][0].source, exc)
+                self.error(replace(failure, message=f"cannot be stored: {failure.message}"))
                 return
             # One report the database refuses must not cost the batch: write them one by one.
             for item in batch:
@@ -250,7 +265,7 @@ def _extract_chunks(chunks: list[list[str]], opts: IngestOptions, workers: int,
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = _scheduler_client(Client, scheduler)
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
@@ -262,6 +277,20 @@ def _extract_chunks(chunks: list[list[str]], opts: IngestOptions, workers: int,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+SCHEDULER_TIMEOUT = 20.0  # seconds to reach a Dask scheduler
+
+
+def _scheduler_client(client_class, address: str):
+    """A client of the Dask scheduler at ``address``; a malformed or unreachable address is one clear error."""
+    try:
+        return client_class(address, timeout=SCHEDULER_TIMEOUT)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"not a Dask scheduler address ({exc})", source=address, code="usage.scheduler") from None
+    except (OSError, TimeoutError) as exc:
+        raise SeetheError(f"cannot reach the Dask scheduler: {exc}", source=address,
+                          code="scheduler.unreachable") from None
 
 
 @dataclass(frozen=True)
@@ -285,11 +314,11 @@ def reextract(store: Store, *, profile: str = "kp", on_error: Callable[[Failure]
     for stored in store.stored_reports():
         try:
             incidents = ex.analyse(stored.report).incidents
-        except Exception as exc:  # noqa: BLE001
+            store.replace_incidents(stored.id, incidents, run_id)
+        except Exception as exc:  # noqa: BLE001 - one report must not cost the others
             failed += 1
             on_error(Failure.of(stored.report.source, exc))
             continue
-        store.replace_incidents(stored.id, incidents, run_id)
         n += 1
         found += len(incidents)
         if progress:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql import ColumnElement
 
 from seethe._version import __version__
-from seethe.errors import StoreError
+from seethe.errors import StoreError, redact
 from seethe.models import Incident, Location, Report, ReportRef, TimeSpan
 from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
@@ -54,8 +54,7 @@ def database_url(url: str | os.PathLike | None) -> str:
 
 def display_url(url: str) -> str:
     """The URL as a person wrote it, any password hidden (also with an empty user name)."""
-    url = url.replace("postgresql+psycopg://", "postgresql://")
-    return re.sub(r"://([^:/@]*):[^@/]*@", r"://\1:***@", url)
+    return redact(url.replace("postgresql+psycopg://", "postgresql://"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from seethe.models import Report
+from seethe.text._budget import WorkBudget
 from seethe.text._fold import fold
 from seethe.text._markup import OffsetMap, to_plain_text
 from seethe.text._segment import Sentence, Span, segment
@@ -37,14 +38,14 @@ class Document:
         return self.text[s.start:s.end]
 
 
-def normalize(report: Report, abbreviations: Iterable[str] = ()) -> Document:
+def normalize(report: Report, abbreviations: Iterable[str] = (), budget: WorkBudget | None = None) -> Document:
     """Build the plain-text ``Document`` for a report.
 
     ``abbreviations`` are the language's words after which a period does not
     end a sentence (``Lexicon.abbreviations``).
     """
-    text, offsets = to_plain_text(report.text, report.media_type)
-    paragraphs, sentences = segment(text, abbreviations)
+    text, offsets = to_plain_text(report.text, report.media_type, budget)
+    paragraphs, sentences = segment(text, abbreviations, budget)
     return Document(
         report=report,
         text=text,

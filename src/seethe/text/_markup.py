@@ -15,7 +15,8 @@ import bisect
 import html
 import re
 from array import array
-from html.parser import HTMLParser
+
+from seethe.text._budget import WorkBudget
 
 # One-for-one replacements, so offsets survive.  Why: reports copied from web
 # pages mix typographic and plain punctuation, and cue patterns are written
@@ -123,22 +124,38 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "form", "iframe", "button"}
 
 
-class _HTMLText(HTMLParser):
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
+# One HTML token at a time, each consumed whole and never scanned again, so the
+# tokenizer is linear however the markup is broken.  As in the HTML standard, a
+# tag or comment that is never closed runs to the end of the page (and shows
+# nothing); quoted attribute values may hold ">".  (The standard library's
+# parser rescans the rest of the page at every unclosed "<meta" or "<!--":
+# quadratic, minutes on a page of them.)
+_ENTITY = r"&(?:#[xX][0-9a-fA-F]{1,8}+;?|#[0-9]{1,8}+;?|[A-Za-z][A-Za-z0-9]{0,31}+;?)"
+_HTML_TOKEN = re.compile(
+    r"(?P<text>[^<&]++)"
+    rf"|(?P<entity>{_ENTITY})"
+    r"|(?P<comment><!--(?:(?!-->).)*+(?:-->)?)"
+    r"|<(?P<end>/?)(?P<tag>[A-Za-z][^\s/<>]*+)(?P<attrs>(?:[^>\"']++|\"[^\"]*+\"|'[^']*+'|[\"'])*+)(?P<close>>?)"
+    r"|(?P<bogus></?[!?/](?:[^>]*+)>?)"
+    r"|(?P<other>[<&])",
+    re.S,
+)
+# Elements whose content is text up to their end tag, never markup; in the
+# first two, entities still count.
+_RAW_TEXT = {"title", "textarea", "script", "style", "xmp", "iframe", "noembed", "noframes"}
+_RCDATA = re.compile(rf"[^&]++|(?P<entity>{_ENTITY})|&")
+
+
+class _HTMLText:
+    """Visible text and paragraph breaks of an HTML page, as it is tokenized."""
+
+    def __init__(self) -> None:
         self.builder = _TextBuilder()
         self.skip_depth = 0
         self.in_head = False
         self.in_title = False
-        self.line_starts = [0]
-        for m in re.finditer("\n", source):
-            self.line_starts.append(m.end())
 
-    def _pos(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def handle_starttag(self, tag, attrs):
+    def start(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self.skip_depth += 1
         elif tag == "head":
@@ -148,7 +165,7 @@ class _HTMLText(HTMLParser):
         if tag in _BLOCK_TAGS:
             self.builder.add_break(tag != "br" and tag != "td" and tag != "th")
 
-    def handle_endtag(self, tag):
+    def end(self, tag: str) -> None:
         if tag in _SKIP_TAGS and self.skip_depth:
             self.skip_depth -= 1
         elif tag == "head":
@@ -158,31 +175,66 @@ class _HTMLText(HTMLParser):
         if tag in _BLOCK_TAGS:
             self.builder.add_break(tag not in ("td", "th"))
 
-    def _visible(self) -> bool:
-        return not self.skip_depth and (not self.in_head or self.in_title)
+    def text(self, data: str, at: int) -> None:
+        if not self.skip_depth and (not self.in_head or self.in_title):
+            self.builder.add(data, at)
 
-    def handle_data(self, data):
-        if self._visible():
-            self.builder.add(data, self._pos())
-
-    def handle_entityref(self, name):
-        if self._visible():
-            self.builder.add(html.unescape(f"&{name};"), self._pos())
-
-    def handle_charref(self, name):
-        if self._visible():
-            self.builder.add(html.unescape(f"&#{name};"), self._pos())
+    def raw_text(self, source: str, tag: str, at: int) -> int:
+        """Text of a raw-text element (``<script>``, ``<title>``) up to its end tag; where it ends."""
+        close = re.compile(rf"</{tag}(?=[\s/>]|\Z)", re.I).search(source, at)  # re caches the pattern
+        stop = close.start() if close else len(source)
+        if tag in ("title", "textarea"):
+            for m in _RCDATA.finditer(source, at, stop):
+                self.text(html.unescape(m.group()) if m.group("entity") else m.group(), m.start())
+        return stop
 
 
-def html_to_text(source: str) -> tuple[str, OffsetMap]:
+def html_to_text(source: str, budget: WorkBudget | None = None) -> tuple[str, OffsetMap]:
     """Visible text of an HTML page, with block elements as paragraph breaks."""
-    parser = _HTMLText(source)
-    parser.feed(source)
-    parser.close()
-    return parser.builder.result()
+    budget = budget or WorkBudget.unlimited()
+    page = _HTMLText()
+    pos = 0
+    while pos < len(source):
+        budget.tick()
+        m = _HTML_TOKEN.match(source, pos)
+        pos = m.end()
+        if m.group("text") is not None or m.group("other") is not None:
+            page.text(m.group(), m.start())
+        elif m.group("entity") is not None:
+            page.text(html.unescape(m.group()), m.start())
+        elif m.group("tag") is not None and m.group("close"):  # an unclosed tag runs to the end: ignored
+            tag = m.group("tag").lower()
+            if m.group("end"):
+                page.end(tag)
+                continue
+            page.start(tag)
+            if m.group("attrs").endswith("/"):
+                page.end(tag)
+            elif tag in _RAW_TEXT:
+                pos = page.raw_text(source, tag, pos)
+    return page.builder.result()
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.S)
+FRONT_MATTER_LIMIT = 64_000  # front matter is a few lines; a closing fence further on is not one
+_FENCE_OPEN = re.compile(r"---[ \t]*+\n")
+_FENCE_CLOSE = re.compile(r"\n---[ \t]*+\n")
+
+
+def front_matter(source: str) -> tuple[int, int, int] | None:
+    """Where a leading ``---`` front-matter block is: (body start, body end, block end), or None.
+
+    The closing fence is looked for in the first ``FRONT_MATTER_LIMIT``
+    characters only, so a document that opens with ``---`` and never closes it
+    costs no more than that.
+    """
+    opening = _FENCE_OPEN.match(source)
+    if opening is None:
+        return None
+    body_start = opening.end() - 1  # the closing fence may follow the opening one directly
+    closing = _FENCE_CLOSE.search(source, body_start, min(len(source), FRONT_MATTER_LIMIT))
+    if closing is None:
+        return None
+    return opening.end(), max(opening.end(), closing.start()), closing.end()
 # Link and image texts and targets stop at the next bracket or parenthesis, and a
 # tag at the next angle bracket, so no attempt scans past where another could
 # begin (a line of "[" or "<a" stays linear).
@@ -200,13 +252,13 @@ _MARKDOWN = re.compile(
 _MD_LINES = re.compile(r"[^\n]+|\n(?:[ \t]*+\n)++|\n")
 
 
-def markdown_to_text(source: str) -> tuple[str, OffsetMap]:
+def markdown_to_text(source: str, budget: WorkBudget | None = None) -> tuple[str, OffsetMap]:
     """Markdown with its markup removed; blank lines separate paragraphs."""
     builder = _TextBuilder()
     pos = 0
-    fm = _FRONT_MATTER.match(source)
+    fm = front_matter(source)
     if fm:
-        pos = fm.end()
+        pos = fm[2]
 
     def add_plain(chunk: str, at: int) -> None:
         # Blank lines end a paragraph; single newlines inside one are spaces,
@@ -218,7 +270,9 @@ def markdown_to_text(source: str) -> tuple[str, OffsetMap]:
             else:
                 builder.add(t, at + piece.start())
 
+    budget = budget or WorkBudget.unlimited()
     for m in _MARKDOWN.finditer(source, pos):
+        budget.tick()
         add_plain(source[pos:m.start()], pos)
         if m.group("link") is not None:
             builder.add(m.group("link"), m.start("link"))
@@ -229,10 +283,12 @@ def markdown_to_text(source: str) -> tuple[str, OffsetMap]:
     return builder.result()
 
 
-def plain_text_lines(source: str) -> tuple[str, OffsetMap]:
+def plain_text_lines(source: str, budget: WorkBudget | None = None) -> tuple[str, OffsetMap]:
     """Plain text: every line break separates paragraphs, runs of spaces fold."""
     builder = _TextBuilder()
+    budget = budget or WorkBudget.unlimited()
     for m in re.finditer(r"[^\n]+|\n+", source):
+        budget.tick()
         line = m.group()
         if line.startswith("\n"):
             builder.add_break(paragraph=True)
@@ -246,12 +302,12 @@ def plain_text_lines(source: str) -> tuple[str, OffsetMap]:
     return builder.result()
 
 
-def to_plain_text(content: str, media_type: str) -> tuple[str, OffsetMap]:
+def to_plain_text(content: str, media_type: str, budget: WorkBudget | None = None) -> tuple[str, OffsetMap]:
     """Plain text and offset map for content of the given media type."""
     if media_type == "text/html":
-        text, offsets = html_to_text(content)
+        text, offsets = html_to_text(content, budget)
     elif media_type == "text/markdown":
-        text, offsets = markdown_to_text(content)
+        text, offsets = markdown_to_text(content, budget)
     else:
-        text, offsets = plain_text_lines(content)
+        text, offsets = plain_text_lines(content, budget)
     return text.translate(_PUNCT), offsets

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from seethe.text._budget import WorkBudget
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -53,27 +55,45 @@ def _split_sentences(text: str, start: int, end: int, abbreviations: frozenset[s
 
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+# Real sentences are far shorter.  A longer stretch without sentence punctuation
+# (a list, a page without full stops) is cut at a space before this length, so
+# the per-sentence work of later stages, and an incident's evidence, stay bounded.
+MAX_SENTENCE_CHARS = 2_000
 
 
-def segment(text: str, abbreviations: Iterable[str] = ()) -> tuple[tuple[Span, ...], tuple[Sentence, ...]]:
+def _cut_long(text: str, a: int, b: int) -> Iterable[tuple[int, int]]:
+    while b - a > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+        cut = cut if cut > a else a + MAX_SENTENCE_CHARS
+        yield a, cut
+        a = cut
+    yield a, b
+
+
+def segment(text: str, abbreviations: Iterable[str] = (),
+            budget: WorkBudget | None = None) -> tuple[tuple[Span, ...], tuple[Sentence, ...]]:
     """Paragraphs (separated by newlines) and the sentences in each.
 
-    A period after one of ``abbreviations`` (the language lexicon's: "Mr", "Jan",
+    A sentence is at most ``MAX_SENTENCE_CHARS`` long.  A period after one of ``abbreviations`` (the language lexicon's: "Mr", "Jan",
     "a.m") or after a single letter does not end a sentence.
     """
     abbrev = frozenset(a.lower().rstrip(".") for a in abbreviations)
     paragraphs: list[Span] = []
     sentences: list[Sentence] = []
+    budget = budget or WorkBudget.unlimited()
     for m in _PARAGRAPH.finditer(text):
+        budget.tick()
         if not m.group().strip():
             continue
         p_index = len(paragraphs)
         paragraphs.append(Span(m.start(), m.end()))
-        for a, b in _split_sentences(text, m.start(), m.end(), abbrev):
-            while a < b and text[a] == " ":
-                a += 1
-            while b > a and text[b - 1] == " ":
-                b -= 1
-            if b > a:
-                sentences.append(Sentence(a, b, p_index, len(sentences)))
+        for whole in _split_sentences(text, m.start(), m.end(), abbrev):
+            budget.tick()
+            for a, b in _cut_long(text, *whole):
+                while a < b and text[a] == " ":
+                    a += 1
+                while b > a and text[b - 1] == " ":
+                    b -= 1
+                if b > a:
+                    sentences.append(Sentence(a, b, p_index, len(sentences)))
     return tuple(paragraphs), tuple(sentences)
