@@ -107,7 +107,7 @@ def seed_occurrences() -> list[Occurrence] | None:
         path = folder / "onefreekorea-2016-05-02.gold.json"
         if path.exists():
             gold = json.loads(path.read_text(encoding="utf-8"))
-            return [occurrence_from_incident(inc, id=inc["place"], published=gold["report"]["published"])
+            return [occurrence_from_incident(inc, id=inc["place"], published=gold["report"]["published"], home="KP")
                     for inc in gold["incidents"] if not inc.get("optional")]
     return None
 
@@ -215,7 +215,7 @@ def dev_set_delay() -> tuple[DelayModel, str]:
         published = gold.get("report", {}).get("published")
         for n, inc in enumerate(gold.get("incidents", [])):
             if (inc.get("time") or {}).get("start") and published:
-                occs.append(occurrence_from_incident(inc, id=f"{path.stem}-{n}", published=published,
+                occs.append(occurrence_from_incident(inc, id=f"{path.stem}-{n}", published=published, home="KP",
                                                      outlet=gold["report"].get("outlet")))
     r = delay(occs, family="lognormal", breakdowns=False, fit_window_days=None, truncation=False)
     mu, sigma = r.overall.params

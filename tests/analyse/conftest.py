@@ -49,7 +49,7 @@ def seed_occurrences() -> list[Occurrence]:
     if not SEED_GOLD.exists():
         pytest.skip("shared/seed is not beside the repository")
     gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
-    return [occurrence_from_incident(inc, id=f"{inc['place']} ({inc['category']})", published=gold["report"]["published"],
+    return [occurrence_from_incident(inc, id=f"{inc['place']} ({inc['category']})", published=gold["report"]["published"], home="KP",
                                      reports=(gold["report"]["file"],))
             for inc in gold["incidents"] if not inc.get("optional")]
 

@@ -12,21 +12,21 @@ from seethe.extract.pipeline import DEFAULT_PIPELINE, STAGES
 from seethe.text import WorkLimits
 
 
-def test_a_chronology_of_thousands_of_dated_incidents_keeps_them_apart(extract, finishes_within):
+def test_a_chronology_of_thousands_of_dated_incidents_keeps_them_apart(extract_all, finishes_within):
     # Every incident compared with every earlier one took 16 s here; each is compared with a bounded few now.
     lines = [f"Police arrested vendors in Hyesan on {calendar.month_name[m]} {d}, {y}."
              for y, m, d in itertools.product(range(1960, 2020), range(1, 13), (3, 17))]
     with finishes_within(20):
-        incidents = extract("I heard this.\n" + "\n".join(lines), published="2020-06-01")
+        incidents = extract_all("I heard this.\n" + "\n".join(lines), published="2020-06-01")
     days = {(i.category, i.time.start) for i in incidents}
     assert len(days) == len(incidents) == 2 * len(lines)
 
 
-def test_a_paragraph_of_placeless_cues_takes_the_place_named_later(extract, finishes_within):
+def test_a_paragraph_of_placeless_cues_takes_the_place_named_later(extract_all, finishes_within):
     # Each cue looked through every later sentence of its paragraph for a place: quadratic.
     text = "Police arrested vendors at the market. " * 1500 + "It was in Hyesan."
     with finishes_within(20):
-        incidents = extract(text)
+        incidents = extract_all(text)
     assert incidents and {i.location.name for i in incidents} == {"Hyesan"}
 
 

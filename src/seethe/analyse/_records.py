@@ -75,11 +75,13 @@ def _date(value: Any, what: str, source: str) -> dt.date | None:
 
 
 def occurrence_from_incident(record: Mapping[str, Any], *, id: str, published: Any = None,
-                             outlet: str | None = None, reports: Iterable[str] = ()) -> Occurrence:
+                             outlet: str | None = None, reports: Iterable[str] = (),
+                             home: str | None = None) -> Occurrence:
     """An occurrence from one incident in the interchange format (a JSON object).
 
     ``published`` and ``outlet`` default to the record's own ``published`` and
-    first ``reported_by``; ``reports`` to its ``report`` field.
+    first ``reported_by``; ``reports`` to its ``report`` field.  ``home`` is the
+    profile's country: a place abroad without a subdivision takes its country code.
     """
     loc = record.get("location") or {}
     when = record.get("time") or {}
@@ -89,7 +91,7 @@ def occurrence_from_incident(record: Mapping[str, Any], *, id: str, published: A
     end = _date(when.get("end"), "time.end", id) or start
     lat, lon = loc.get("lat"), loc.get("lon")
     admin1 = loc.get("admin1_iso") or None
-    if admin1 is None and loc.get("country") and loc.get("country") != "KP":
+    if admin1 is None and loc.get("country") and loc.get("country") != home:
         admin1 = loc["country"]
     by = record.get("reported_by") or []
     report_ids = tuple(reports) or ((str(record["report"]),) if record.get("report") else ())

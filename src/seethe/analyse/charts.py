@@ -122,7 +122,9 @@ def figure_delay(result: DelayResult) -> Figure:
         x = np.arange(len(months))
         ax2.bar(x, [m.reported for m in result.nowcast], color="#aab7b8", label="reported so far")
         ax2.errorbar(x, [m.nowcast for m in result.nowcast],
-                     yerr=[[m.nowcast - m.lower for m in result.nowcast], [m.upper - m.nowcast for m in result.nowcast]],
+                     # The interval is of the count; the point is its mean, which a skewed interval may not hold.
+                     yerr=[[max(0.0, m.nowcast - m.lower) for m in result.nowcast],
+                           [max(0.0, m.upper - m.nowcast) for m in result.nowcast]],
                      fmt="o", color="#c0392b", capsize=3, label=f"nowcast, {result.level:.0%} interval")
         ax2.set_xticks(x, [f"{m:%Y-%m}" for m in months], rotation=45, fontsize=8)
         ax2.set_title(f"Monthly counts as of {result.as_of}")

@@ -17,6 +17,8 @@ COMMANDS = {
     "export": "seethe.cli.queries:export_command",
     "stats": "seethe.cli.queries:stats_command",
     "reextract": "seethe.cli.corpus:reextract_command",
+    "analyse": "seethe.cli.analyse:analyse_group",
+    "brief": "seethe.cli.analyse:brief_command",
 }
 
 

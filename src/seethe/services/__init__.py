@@ -22,6 +22,7 @@ _EXPORTS = {
                     "seethe.services.exports"),
     **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "province_code", "province_label"],
                     "seethe.services.queries"),
+    **dict.fromkeys(["occurrence_of", "occurrences", "occurrences_of"], "seethe.services.analyses"),
     **dict.fromkeys(["CalibrationBin", "DatasetScore", "HappeningScore", "ReportScore", "score_dataset",
                      "score_happenings"], "seethe.services.scoring"),
 }
