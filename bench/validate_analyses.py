@@ -57,7 +57,8 @@ _TOWNS = None
 def towns():
     global _TOWNS
     if _TOWNS is None:
-        _TOWNS = towns_from_places(gazetteer_for(load_profile("kp")).places.values())
+        profile = load_profile("kp")
+        _TOWNS = towns_from_places(gazetteer_for(profile).places.values(), profile.country)
     return _TOWNS
 
 

@@ -61,4 +61,5 @@ def towns():
     from seethe.geo import gazetteer_for
     from seethe.profile import load_profile
 
-    return towns_from_places(gazetteer_for(load_profile("kp")).places.values())
+    profile = load_profile("kp")
+    return towns_from_places(gazetteer_for(profile).places.values(), profile.country)

@@ -72,7 +72,7 @@ class DelayModel:
         return [self.outlets[w][0] for w in which], days
 
 
-def towns_from_places(places: Iterable, country: str = "KP") -> list[Town]:
+def towns_from_places(places: Iterable, country: str) -> list[Town]:
     """Towns, cities and counties of the country that have coordinates (``seethe.models.Place`` records)."""
     out, seen = [], set()
     for p in places:
