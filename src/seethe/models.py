@@ -196,6 +196,7 @@ class Incident:
     report: ReportRef | None = None
     id: int | None = None
     run_id: int | None = None
+    review_status: str | None = None  # a person's verdict on a stored incident: confirmed, corrected, rejected
 
     @property
     def family(self) -> str:
@@ -226,6 +227,7 @@ class Incident:
             "report_outlet": r.outlet if r else None,
             "published": r.published.isoformat() if r and r.published else None,
             "run_id": self.run_id,
+            "review": self.review_status,
         }
 
 

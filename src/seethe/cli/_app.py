@@ -5,6 +5,7 @@ import click
 from seethe.cli.corpus import export_command, incidents_command, ingest_command, reextract_command, stats_command
 from seethe.cli.extract import demo_command, eval_command, extract_command
 from seethe.cli.places import places_group
+from seethe.cli.serve import serve_command, users_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,5 +15,5 @@ def cli() -> None:
 
 
 for command in (extract_command, eval_command, demo_command, places_group, ingest_command, incidents_command,
-                export_command, stats_command, reextract_command):
+                export_command, stats_command, reextract_command, serve_command, users_group):
     cli.add_command(command)

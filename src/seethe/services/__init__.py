@@ -5,18 +5,24 @@
 * ``queries`` — filters from what a person types (province names, outlet
   aliases, place names) and names for people ("North Hamgyong (KP-09)");
 * ``exports`` — CSV, JSON Lines and GeoJSON writers over streamed incidents;
-* ``scoring`` — extraction scored on a dataset with gold files.
+* ``scoring`` — extraction scored on a dataset with gold files;
+* ``accounts`` — users, roles, argon2 password hashes, sessions and API tokens;
+* ``protection`` — what a viewer may see (source descriptions withheld, places no finer than a county);
+* ``review`` — confirm, correct or reject an incident, kept across re-extraction;
+* ``views`` — the map's places, the timeline and a report with its evidence, as a role sees them.
 
 Services sit above the stages and the store and below the faces.
 """
 
 from seethe.services.corpus import Failure, IngestOptions, IngestSummary, ReextractResult, extract_one, ingest, reextract
-from seethe.services.exports import CSV_COLUMNS, FORMATS, flat_row, geojson_feature, write_export
-from seethe.services.queries import incident_filter, outlet_names, place_ids, province_code, province_label
+from seethe.services.exports import CSV_COLUMNS, FORMATS, export_chunks, flat_row, geojson_feature, write_export
+from seethe.services.queries import (
+    incident_filter, outlet_names, place_ids, places_within, province_code, province_label,
+)
 from seethe.services.scoring import DatasetScore, ReportScore, score_dataset
 
 __all__ = [
     "CSV_COLUMNS", "DatasetScore", "Failure", "FORMATS", "IngestOptions", "IngestSummary", "ReextractResult", "ReportScore",
-    "extract_one", "flat_row", "geojson_feature", "incident_filter", "ingest", "outlet_names", "place_ids",
-    "province_code", "province_label", "reextract", "score_dataset", "write_export",
+    "export_chunks", "extract_one", "flat_row", "geojson_feature", "incident_filter", "ingest", "outlet_names", "place_ids",
+    "places_within", "province_code", "province_label", "reextract", "score_dataset", "write_export",
 ]

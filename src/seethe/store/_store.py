@@ -18,8 +18,10 @@ from sqlalchemy.sql import ColumnElement
 from seethe._version import __version__
 from seethe.errors import StoreError
 from seethe.models import Incident, Location, Report, ReportRef, TimeSpan
+from seethe.store._keys import review_key
 from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
+from seethe.store._workbench import WorkbenchMixin
 
 DEFAULT_DB = "seethe.db"
 _WS = re.compile(r"\s+")
@@ -80,6 +82,8 @@ class IncidentFilter:
     ids: tuple[int, ...] = ()
     after: tuple[dt.date, int] | None = None  # keyset cursor: rows after (time_start, id) in list order
     limit: int | None = None
+    precisions: tuple[str, ...] = ()  # location precisions (site, city, county, province, country, unknown)
+    review: str | None = None  # None: all but rejected; "any"; or one status: confirmed, corrected, rejected, unreviewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +117,7 @@ def clean_text(value: str | None) -> str | None:
     return value.replace("\x00", "\ufffd")
 
 
-class Store:
+class Store(WorkbenchMixin):
     """The one object that owns the database: reports, incidents and extraction runs.
 
     Constructing a ``Store`` does nothing; ``open()`` connects and migrates.
@@ -250,6 +254,7 @@ class Store:
             conn.execute(update(table).where(and_(table.c.report_id == report_id, table.c.current == True))  # noqa: E712
                          .values(current=False))
             self._insert_incidents(conn, incidents, report_id, run_id)
+            self._reapply_reviews(conn, report_id)
             conn.execute(update(reports).where(reports.c.id == report_id).values(current_run_id=run_id))
 
     def _insert_incidents(self, conn, incidents: list[Incident], report_id: int, run_id: int) -> None:
@@ -339,6 +344,9 @@ class Store:
             conds.append(inc.c.report_id == filt.report_id)
         if filt.ids:
             conds.append(inc.c.id.in_(filt.ids))
+        if filt.precisions:
+            conds.append(inc.c.location_precision.in_(filt.precisions))
+        conds.extend(_review_condition(inc, filt.review))
         if filt.after is not None:
             day, last_id = filt.after
             conds.append(or_(inc.c.time_start < day, and_(inc.c.time_start == day, inc.c.id < last_id)))
@@ -449,6 +457,22 @@ class _Transaction:
         return False
 
 
+REVIEW_STATES = ("confirmed", "corrected", "rejected")
+
+
+def _review_condition(inc, review: str | None) -> list[ColumnElement]:
+    """Rejected incidents are out of every listing unless asked for by name."""
+    if review == "any":
+        return []
+    if review is None:
+        return [or_(inc.c.review_status.is_(None), inc.c.review_status != "rejected")]
+    if review == "unreviewed":
+        return [inc.c.review_status.is_(None)]
+    if review in REVIEW_STATES:
+        return [inc.c.review_status == review]
+    raise ValueError(f"unknown review state {review!r}")
+
+
 def _escape_like(value: str) -> str:
     """``%`` and ``_`` are letters a person typed, not wildcards."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -528,6 +552,7 @@ def _incident_row(i: Incident, report_id: int, run_id: int) -> dict[str, Any]:
         "reported_by": json.dumps(list(i.reported_by)), "evidence_text": clean_text(i.evidence_text),
         "evidence_start": i.evidence_start, "evidence_end": i.evidence_end, "confidence": i.confidence,
         "rules": json.dumps(list(i.rule_ids)),
+        "review_key": review_key(report_id, i.category, loc.place_id, loc.name, i.evidence_start, i.evidence_end),
     }
 
 
@@ -546,5 +571,5 @@ def _incident(r) -> Incident:
         actors=tuple(json.loads(r["actors"])), rule_ids=tuple(json.loads(r["rules"])),
         report=ReportRef(source=r["source"], id=r["report_id"], url=r["url"], outlet=r["outlet"],
                          published=r["published"]),
-        id=r["id"], run_id=r["run_id"],
+        id=r["id"], run_id=r["run_id"], review_status=r["review_status"],
     )
