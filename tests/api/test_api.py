@@ -109,6 +109,8 @@ def test_viewers_see_no_source_details_and_no_site_coordinates(as_role, workbenc
     assert "a source in Ryanggang Province" in full["text"]
     export = viewer.get("/api/export", params={"format": "jsonl"}).text
     assert not any(d in export for d in SOURCE_DETAILS)
+    listed = viewer.get("/api/incidents", params={"limit": 500}).text
+    assert not any(d in listed for d in ("source in Ryanggang Pr", "partner in Ryanggang", "partners in Ryanggang"))
     sites = [i for i in analyst.get("/api/incidents", params={"precision": "site", "limit": 500}).json()["items"]]
     assert sites
     seen = {i["id"]: i for i in viewer.get("/api/incidents", params={"limit": 500}).json()["items"]}

@@ -62,7 +62,7 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.profile = load_profile(settings.profile)
     app.state.protector = SourceProtector(app.state.profile)
     app.state.render_error = _json_error
-    app.include_router(router)
+    add_routes(app, router)
     _install_errors(app)
 
     @app.middleware("http")
@@ -75,6 +75,12 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
         return response
 
     return app
+
+
+def add_routes(app: FastAPI, router) -> None:
+    """A router's routes, added to the app itself (not as an included router) so that ``app.routes``
+    lists every route with its rule, whatever the FastAPI version does with included routers."""
+    app.router.routes.extend(router.routes)
 
 
 def finish(app: FastAPI) -> FastAPI:
@@ -94,7 +100,9 @@ def _render(request: Request, status: int, body: dict) -> Response:
 def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(AccessDenied)
     async def denied(request: Request, exc: AccessDenied):
-        return _render(request, exc.status, error_body(exc.code, exc.message))
+        response = _render(request, exc.status, error_body(exc.code, exc.message))
+        response.headers["X-Seethe-Denied"] = exc.code  # which rule refused, for clients and the access test
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

@@ -114,10 +114,25 @@ class SourceProtector:
         return {"name": province.name, "place_id": province.id, "type": province.type, "admin2": None,
                 "lat": province.lat, "lon": province.lon, "precision": "province"}
 
+    def excerpt(self, excerpt: str, source: str) -> str:
+        """Redact an excerpt of ``source`` (a summary cut from the evidence, "…" where it was cut).
+
+        The patterns need the whole phrase ("… told"), which a cut may have
+        dropped; so every detail withheld from the source is also withheld
+        from the excerpt, whole or cut at either end.
+        """
+        out = self.redact(excerpt)
+        for start, end in self.spans(source):
+            detail = source[start:end]
+            out = out.replace(detail, WITHHELD)
+            for k in range(len(detail) - 1, 2, -1):
+                out = out.replace(detail[:k] + "…", WITHHELD + "…").replace("…" + detail[-k:], "…" + WITHHELD)
+        return out
+
     def incident(self, record: dict[str, Any]) -> dict[str, Any]:
         """An incident's interchange record as a viewer sees it."""
         out = dict(record)
-        out["summary"] = self.redact(record["summary"])
+        out["summary"] = self.excerpt(record["summary"], record["evidence"]["text"])
         out["evidence"] = {"text": self.redact(record["evidence"]["text"]), "start": None, "end": None}
         out["location"] = self.coarse_location(record["location"])
         # The source is a file path or URL the analyst gave; only a published URL is shown.

@@ -14,7 +14,7 @@ import xstatic.pkg.leaflet as leaflet
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from seethe.api import Settings, create_api, finish
+from seethe.api import Settings, add_routes, create_api, finish
 from seethe.store import Store
 from seethe.web._pages import render_error, router
 
@@ -25,7 +25,7 @@ PUBLIC_MOUNTS = ("/static", "/vendor/leaflet")  # files anyone may fetch: code, 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     app = create_api(settings, store)
     app.state.render_error = render_error
-    app.include_router(router)
+    add_routes(app, router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
     return finish(app)

@@ -225,4 +225,4 @@ def render_error(request: Request, status: int, body: dict) -> Response:
         here = path + ("?" + request.url.query if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": _safe_next(here)}), status_code=303)
     ident = getattr(request.state, "identity", None) or Identity(None, "anonymous")
-    return render(request, "error.html", ident, status=status, error=body["error"])
+    return render(request, "error.html", ident, status=status, code=status, error=body["error"])

@@ -74,7 +74,8 @@
     var list = el("ol", {}, null);
     box.appendChild(list);
     box.appendChild(el("p", { "class": "hint" }, "Loading…"));
-    L.popup({ maxWidth: 380, maxHeight: 320 }).setLatLng(latlng).setContent(box).openOn(map);
+    var popup = L.popup({ maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20] }).setLatLng(latlng)
+      .setContent(box).openOn(map);
     getJSON("/api/incidents?" + query(Object.assign({ limit: 10 }, extra))).then(function (page) {
       box.removeChild(box.lastChild);
       page.items.forEach(function (inc) {
@@ -85,6 +86,7 @@
         list.appendChild(li);
       });
       if (page.next_cursor) box.appendChild(el("p", { "class": "hint" }, "More in the list beside the map."));
+      popup.update();  // grown with its content: pan the map so the whole popup shows
     }).catch(function (e) { box.lastChild.textContent = e.message; });
   }
 
