@@ -7,10 +7,11 @@ Event endpoints join when the event layer lands: a router in this shape
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from seethe.api._auth import Identity, allow, protector_for
@@ -22,7 +23,6 @@ from seethe.services.review import review_incident
 from seethe.services.views import incident_record, is_current, map_layer, records, report_view, timeline
 from seethe.store import IncidentFilter
 
-router = APIRouter(prefix="/api")
 IncidentId = Path(..., ge=1, le=2**62, description="An incident id.")
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
                 "geojson": "application/geo+json; charset=utf-8"}
@@ -30,6 +30,16 @@ EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson
 
 class NotFound(UsageError):
     code = "not_found"
+
+
+class FastJSON(JSONResponse):
+    """JSON straight from the dicts the services build: already plain data, no second encoding pass."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+router = APIRouter(prefix="/api", default_response_class=FastJSON)
 
 
 def _state(request: Request):
@@ -46,8 +56,8 @@ def _page(request: Request, ident: Identity, params: FilterParams, limit: int, c
     more = len(found) > limit
     found = found[:limit]
     last = found[-1] if found else None
-    return {"items": list(records(found, protector)),
-            "next_cursor": encode_cursor(last.time.start, last.id) if more and last else None}
+    return FastJSON({"items": list(records(found, protector)),
+                     "next_cursor": encode_cursor(last.time.start, last.id) if more and last else None})
 
 
 @router.get("/me", summary="Who you are to this server")
@@ -143,7 +153,7 @@ def report(request: Request, report_id: int = Path(..., ge=1, le=2**62),
     view = report_view(state.store, state.profile, report_id, protector_for(request, ident))
     if view is None:
         raise NotFound(f"no report {report_id}", source="report")
-    return view
+    return FastJSON(view)
 
 
 @router.get("/counts", summary="Incidents counted by one key (family, category, province, month, outlet)")
@@ -152,7 +162,7 @@ def counts(request: Request, by: Literal["family", "category", "province", "mont
            ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
-    return {"by": by, "counts": state.store.count_by(by, filt), "total": state.store.count_incidents(filt)}
+    return FastJSON({"by": by, "counts": state.store.count_by(by, filt), "total": state.store.count_incidents(filt)})
 
 
 @router.get("/timeline", summary="Incidents per week or month and family")
@@ -160,7 +170,7 @@ def timeline_counts(request: Request, unit: Literal["week", "month"] = "month",
                     params: FilterParams = Depends(filter_params),
                     ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
-    return timeline(state.store, params.store_filter(state.profile, viewer=not ident.sees_sources), unit)
+    return FastJSON(timeline(state.store, params.store_filter(state.profile, viewer=not ident.sees_sources), unit))
 
 
 @router.get("/map", summary="GeoJSON: incidents per place (points) and per province, as the role may see them")
@@ -168,7 +178,7 @@ def map_data(request: Request, params: FilterParams = Depends(filter_params),
              ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     protector = protector_for(request, ident)
-    return map_layer(state.store, params.store_filter(state.profile, viewer=protector is not None), protector)
+    return FastJSON(map_layer(state.store, params.store_filter(state.profile, viewer=protector is not None), protector))
 
 
 @router.get("/export", summary="The incidents of a filter as CSV, JSON Lines or GeoJSON (streamed)")

@@ -149,7 +149,9 @@ class Store(WorkbenchMixin):
             return self
         try:
             if self.is_postgres:
-                engine = create_engine(self.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+                # A server answers many requests at once: as many connections as its worker threads.
+                engine = create_engine(self.url, pool_pre_ping=True, pool_size=20, max_overflow=20,
+                                       connect_args={"connect_timeout": 10})
             else:
                 path = self.url.split("sqlite:///", 1)[-1]
                 if path and path != ":memory:" and not path.startswith("file:"):
@@ -299,9 +301,11 @@ class Store(WorkbenchMixin):
              .order_by(inc.c.time_start.desc(), inc.c.id.desc()))
         if filt.limit:
             q = q.limit(filt.limit)
+        # A page is read at once; an export streams (a server-side cursor costs round trips a page does not need).
+        opts = {"stream_results": True, "yield_per": 500} if not filt.limit or filt.limit > 1000 else {}
         with self._read() as conn:
             try:
-                for r in conn.execution_options(stream_results=True, yield_per=500).execute(q).mappings():
+                for r in conn.execution_options(**opts).execute(q).mappings():
                     yield _incident(r)
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
