@@ -110,3 +110,21 @@ def test_static_files_and_leaflet_are_served_to_anyone(as_role):
                  "/vendor/leaflet/leaflet.css"):
         assert anyone.get(path).status_code == 200, path
     assert anyone.get("/static/../../api/_auth.py").status_code == 404
+
+
+def test_an_app_with_a_route_without_a_rule_does_not_start(workbench):
+    from seethe.api import Settings, create_api, finish
+
+    url, _ = workbench
+    app = create_api(Settings(db=url))
+
+    @app.get("/api/forgotten")
+    def forgotten():
+        return {}
+
+    try:
+        finish(app)
+    except RuntimeError as exc:
+        assert "/api/forgotten" in str(exc)
+    else:
+        raise AssertionError("a route without an access rule was accepted")

@@ -198,3 +198,25 @@ def test_users_and_tokens_through_the_api(as_role):
     assert viewer.delete(f"/api/tokens/{token['id']}").status_code == 200
     assert scripted.get("/api/me").status_code == 401
     assert "password" not in json.dumps(admin.get("/api/users").json())
+
+
+def test_aggregates_are_recent_answers_that_a_review_refreshes(as_role):
+    analyst = as_role("analyst")
+    before = analyst.get("/api/counts", params={"province": "KP-10"}).json()["total"]
+    target = analyst.get("/api/incidents", params={"province": "KP-10", "limit": 1}).json()["items"][0]["id"]
+    assert analyst.post(f"/api/incidents/{target}/review", json={"action": "reject", "reason": "a duplicate"}
+                        ).status_code == 201
+    assert analyst.get("/api/counts", params={"province": "KP-10"}).json()["total"] == before - 1
+    assert analyst.get("/api/incidents/" + str(target)).json()["review"] == "rejected"
+
+
+def test_recent_answers_expire():
+    from seethe.api._cache import RecentAnswers
+
+    calls = []
+    recent = RecentAnswers(ttl=0.05)
+    for _ in range(3):
+        recent.get("k", lambda: calls.append(1) or len(calls))
+    assert calls == [1]
+    __import__("time").sleep(0.06)
+    assert recent.get("k", lambda: calls.append(1) or len(calls)) == 2

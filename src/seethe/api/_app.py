@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from seethe._version import __version__
 from seethe.api._auth import AccessDenied, check_rules
+from seethe.api._cache import RecentAnswers
 from seethe.api._routes import router
 from seethe.errors import SeetheError, StoreError
 from seethe.profile import load_profile
@@ -62,6 +63,7 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.profile = load_profile(settings.profile)
     app.state.protector = SourceProtector(app.state.profile)
     app.state.render_error = _json_error
+    app.state.recent = RecentAnswers()
     add_routes(app, router)
     _install_errors(app)
 

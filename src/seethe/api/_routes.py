@@ -46,6 +46,12 @@ def _state(request: Request):
     return request.app.state
 
 
+def _recent(request: Request, ident: Identity, compute) -> Any:
+    """An aggregate answer, from the recent ones when the same question was just asked."""
+    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), ident.sees_sources)
+    return _state(request).recent.get(key, compute)
+
+
 def _page(request: Request, ident: Identity, params: FilterParams, limit: int, cursor: str | None,
           search: str | None = None) -> dict[str, Any]:
     state = _state(request)
@@ -143,6 +149,7 @@ def review(request: Request, body: ReviewIn, incident_id: int = IncidentId,
                           category=body.category or None, place=body.place or None,
                           time_start=iso_date(body.time_start, "time_start"),
                           time_end=iso_date(body.time_end, "time_end"), time_precision=body.time_precision or None)
+    state.recent.clear()
     return {"review": rid, "incident": incident_record(_incident(request, ident, incident_id), None)}
 
 
@@ -162,7 +169,8 @@ def counts(request: Request, by: Literal["family", "category", "province", "mont
            ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
-    return FastJSON({"by": by, "counts": state.store.count_by(by, filt), "total": state.store.count_incidents(filt)})
+    return FastJSON(_recent(request, ident, lambda: {"by": by, "counts": state.store.count_by(by, filt),
+                                                     "total": state.store.count_incidents(filt)}))
 
 
 @router.get("/timeline", summary="Incidents per week or month and family")
@@ -170,7 +178,8 @@ def timeline_counts(request: Request, unit: Literal["week", "month"] = "month",
                     params: FilterParams = Depends(filter_params),
                     ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
-    return FastJSON(timeline(state.store, params.store_filter(state.profile, viewer=not ident.sees_sources), unit))
+    filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
+    return FastJSON(_recent(request, ident, lambda: timeline(state.store, filt, unit)))
 
 
 @router.get("/map", summary="GeoJSON: incidents per place (points) and per province, as the role may see them")
@@ -178,7 +187,8 @@ def map_data(request: Request, params: FilterParams = Depends(filter_params),
              ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     protector = protector_for(request, ident)
-    return FastJSON(map_layer(state.store, params.store_filter(state.profile, viewer=protector is not None), protector))
+    filt = params.store_filter(state.profile, viewer=protector is not None)
+    return FastJSON(_recent(request, ident, lambda: map_layer(state.store, filt, protector)))
 
 
 @router.get("/export", summary="The incidents of a filter as CSV, JSON Lines or GeoJSON (streamed)")

@@ -120,6 +120,7 @@ def review_form(request: Request, incident_id: int = PathParam(..., ge=1, le=2**
         if exc.code == "not_found":
             raise
         return RedirectResponse(f"/incidents/{incident_id}?" + urlencode({"error": exc.one_line()}), status_code=303)
+    state.recent.clear()
     return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
 

@@ -118,9 +118,13 @@
       marker.addTo(pointLayer);
     });
     var placed = layer.features.reduce(function (s, f) { return s + f.properties.n; }, 0);
-    var byProvince = Object.keys(layer.provinces).reduce(function (s, k) { return s + layer.provinces[k]; }, 0);
-    document.getElementById("map-status").textContent = placed + " at places, " + byProvince +
-      " at province level, " + layer.elsewhere + " not on the map";
+    // Province-level counts the base map has no polygon for (a province abroad, a newer unit) are said, not lost.
+    var shaded = 0, unshaded = 0;
+    Object.keys(layer.provinces).forEach(function (k) {
+      if (provinceLayers[k]) shaded += layer.provinces[k]; else unshaded += layer.provinces[k];
+    });
+    document.getElementById("map-status").textContent = placed + " at places, " + shaded +
+      " at province level, " + (layer.elsewhere + unshaded) + " not on the map";
   }
 
   // ---- the timeline --------------------------------------------------------------------------
