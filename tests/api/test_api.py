@@ -59,6 +59,8 @@ def test_filters_mean_what_the_command_line_means(as_role, workbench, params):
     ({"limit": "lots"}, 422, "limit"),
     ({"min_confidence": "nan"}, 422, "min_confidence"),
     ({"min_confidence": "2"}, 422, "min_confidence"),
+    ({"outlet": "RFA\x00"}, 400, "outlet"),
+    ({"place": "Hye\x00san"}, 400, "place"),
 ])
 def test_bad_input_is_a_4xx_with_a_machine_readable_body(as_role, params, status, field):
     answer = as_role("analyst").get("/api/incidents", params=params)

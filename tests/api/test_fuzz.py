@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-EXAMPLES = int(os.environ.get("SEETHE_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("SEETHE_FUZZ_EXAMPLES", "3"))
 
 
 def test_no_generated_input_makes_a_server_error(app, tokens):

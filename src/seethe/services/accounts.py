@@ -107,7 +107,7 @@ def close_session(store: Store, token: str | None) -> None:
 
 def new_api_token(store: Store, user: User, label: str, actor: str) -> tuple[int, str]:
     """A token for scripts (``Authorization: Bearer …``); returns (id, token), the token shown only now."""
-    label = (label or "").strip()[:200] or "token"
+    label = "".join(c for c in (label or "") if ord(c) >= 32).strip()[:200] or "token"
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     return store.add_token(digest(token), user.id, label, actor=actor), token
 

@@ -19,6 +19,13 @@ from seethe.store import IncidentFilter
 MAX_TEXT = 1000
 
 
+def printable(value: str | None, field: str) -> str | None:
+    """A value as typed, refused when it holds NUL or other control characters (PostgreSQL refuses NUL)."""
+    if value is not None and any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise UsageError(f"{field} holds a control character", source=field, code="usage.control_character")
+    return value
+
+
 def province_code(profile: Profile, given: str) -> str:
     """The ISO code a province or country means, by name or code; ``UsageError`` when none."""
     code = gazetteer_for(profile).province_code(given)
@@ -74,6 +81,9 @@ def incident_filter(profile: Profile, *, category: str | None = None, province: 
     ``place_id`` is one gazetteer place exactly; ``within`` a place and every
     place inside it; ``place`` a name (as ``within`` for every place it may mean).
     """
+    for field, value in (("category", category), ("province", province), ("place", place), ("outlet", outlet),
+                         ("search", text), ("place_id", place_id), ("within", within), ("review", review)):
+        printable(value, field)
     if category and category not in profile.codebook.categories and category not in profile.codebook.families():
         raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
     if not (isinstance(min_confidence, (int, float)) and math.isfinite(min_confidence) and 0 <= min_confidence <= 1):

@@ -15,6 +15,7 @@ from seethe.errors import UsageError
 from seethe.geo import gazetteer_for
 from seethe.models import Location
 from seethe.profile import Profile
+from seethe.services.queries import printable
 from seethe.store import Store
 
 ACTIONS = ("confirm", "correct", "reject")
@@ -29,6 +30,8 @@ def review_incident(store: Store, profile: Profile, incident_id: int, action: st
     if action not in ACTIONS:
         raise UsageError(f"unknown review action {action!r} (one of {', '.join(ACTIONS)})", source="action",
                          code="usage.review_action")
+    for field, value in (("reason", reason), ("category", category), ("place", place), ("time_precision", time_precision)):
+        printable(value, field)
     reason = (reason or "").strip()
     if not reason:
         raise UsageError("say why (a reason is kept with every review)", source="reason", code="usage.reason")
