@@ -70,7 +70,8 @@ def build(db: str, incidents: int, per_report: int, batch: int, seed: int) -> No
         done += len(rows)
         rate = done / (time.perf_counter() - began)
         print(f"\r{done * per_report:,} incidents ({rate * per_report:,.0f}/s)", end="", file=sys.stderr, flush=True)
-    print(f"\n{store.counts()}", file=sys.stderr)
+    store.analyze()
+    print(f"\n{store.counts()}, {time.perf_counter() - began:.0f} s", file=sys.stderr)
     store.close()
 
 

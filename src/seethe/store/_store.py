@@ -430,6 +430,11 @@ class Store(WorkbenchMixin):
         with self._read() as conn:
             return "\n".join(" ".join(str(c) for c in row) for row in conn.exec_driver_sql(prefix + sql))
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load, so filters pick the right index)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def schema_version(self) -> int:
         with self._read() as conn:
             return current_version(conn)
