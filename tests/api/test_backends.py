@@ -19,14 +19,11 @@ def client(db_url):
     return TestClient(create_app(Settings(db=db_url)), headers={"Authorization": f"Bearer {token}"})
 
 
-@pytest.mark.parametrize("field", ["category", "province", "place", "outlet", "search", "place_id", "within"])
-def test_a_nul_in_any_filter_is_a_400(client, field):
-    answer = client.get("/api/incidents", params={field: "a\x00b"})
-    assert answer.status_code == 400 and answer.json()["error"]["field"] == field
-    assert client.get("/api/map", params={field: "a\x00b"}).status_code == 400
-
-
-def test_a_nul_in_a_token_label_or_user_name_is_refused_or_dropped(client):
+def test_a_nul_anywhere_is_a_400_or_dropped(client):
+    for field in ("category", "province", "place", "outlet", "search", "place_id", "within"):
+        answer = client.get("/api/incidents", params={field: "a\x00b"})
+        assert answer.status_code == 400 and answer.json()["error"]["field"] == field
+        assert client.get("/api/map", params={field: "a\x00b"}).status_code == 400
     assert client.post("/api/tokens", json={"label": "note\x00book"}).status_code == 201
     assert client.get("/api/tokens").json()[-1]["label"] == "notebook"
     assert client.get("/api/search", params={"q": "\x00"}).status_code == 400
