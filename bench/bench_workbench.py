@@ -4,7 +4,8 @@
 Starts ``seethe serve`` on the database (build one with bench/workbench_corpus.py),
 makes an analyst's API token, then for each endpoint runs C clients that call
 it back to back for S seconds and prints p50/p99 latency, requests/second and
-errors.  Last, headless Chromium signs in and opens the map page: time until
+errors (with wrk, a C load generator, when installed: apt-get install wrk; else
+with httpx, which takes much of the CPU itself).  Last, headless Chromium signs in and opens the map page: time until
 the first incident is drawn, and until the map, timeline and list are all in.
 
     python bench/bench_workbench.py --db postgresql://postgres@127.0.0.1:5432/seethe_bench_web \\
@@ -18,6 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -59,7 +63,8 @@ def _token(db: str) -> str:
         return accounts.new_api_token(store, store.user("bench"), "bench", actor="bench")[1]
 
 
-async def _hammer(base: str, path: str, token: str, clients: int, seconds: float) -> tuple[list[float], int]:
+async def _hammer(base: str, path: str, token: str, clients: int, seconds: float,
+                  think: float = 0.0) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -74,9 +79,31 @@ async def _hammer(base: str, path: str, token: str, clients: int, seconds: float
                 r = await client.get(path)
                 latencies.append(time.perf_counter() - t)
                 errors += r.status_code != 200
+                if think:  # a person reads before asking again
+                    await asyncio.sleep(think * random.uniform(0.5, 1.5))
 
         await asyncio.gather(*(worker() for _ in range(clients)))
     return latencies, errors
+
+
+_WRK_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
+def _wrk(base: str, path: str, token: str, clients: int, seconds: float) -> tuple[float, float, float, int]:
+    """(p50 s, p99 s, requests/s, errors) measured by wrk: a C client, so the client takes little of the CPU."""
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "--timeout", "60s",
+                          "-H", f"Authorization: Bearer {token}", base + path],
+                         capture_output=True, text=True, check=True).stdout
+
+    def seconds_of(label: str) -> float:
+        value = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        return float(value.group(1)) * _WRK_UNITS[value.group(2)]
+
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return (seconds_of("50%"), seconds_of("99%"), rate,
+            (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0))
 
 
 def _deep_cursor(base: str, token: str) -> str:
@@ -120,6 +147,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", help="run only endpoints whose label contains this")
+    parser.add_argument("--python-client", action="store_true", help="use httpx even when wrk is installed")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits between requests (people, not a flood); uses httpx")
     args = parser.parse_args()
     token = _token(args.db)
     port = _free_port()
@@ -135,18 +165,25 @@ def main() -> None:
             except httpx.TransportError:
                 time.sleep(0.2)
         with Store(args.db) as store:
-            print(f"{store.counts()['incidents']:,} incidents; {args.clients} clients, {args.seconds:g} s each, "
-                  f"{args.workers} server workers")
+            print(f"{store.counts()['incidents']:,} incidents; {args.clients} clients"
+                  f"{f' waiting ~{args.think:g} s between requests' if args.think else ' back to back'}, "
+                  f"{args.seconds:g} s per endpoint, {args.workers} server workers; load average "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"{'endpoint':40} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'errors':>6}")
         for label, path in ENDPOINTS:
             if args.only and args.only not in label:
                 continue
             path = path or _deep_cursor(base, token)
             httpx.get(base + path, headers={"Authorization": f"Bearer {token}"}, timeout=120)  # warm
-            lat, errors = asyncio.run(_hammer(base, path, token, args.clients, args.seconds))
-            q = statistics.quantiles(lat, n=100)
-            print(f"{label:40} {q[49] * 1000:8.0f} {q[98] * 1000:8.0f} {len(lat) / args.seconds:7.0f} {errors:6d}",
-                  flush=True)
+            if shutil.which("wrk") and not args.python_client and not args.think:
+                p50, p99, rate, errors = _wrk(base, path, token, args.clients, args.seconds)
+            else:
+                lat, errors = asyncio.run(_hammer(base, path, token, args.clients, args.seconds, args.think))
+                q = statistics.quantiles(lat, n=100)
+                p50, p99, rate = q[49], q[98], len(lat) / args.seconds
+            print(f"{label:40} {p50 * 1000:8.0f} {p99 * 1000:8.0f} {rate:7.0f} {errors:6d}", flush=True)
+        if args.only:
+            return
         first, ready = _time_to_first_map(base)
         print(f"browser: first incident on the map {first * 1000:.0f} ms, map+timeline+list {ready * 1000:.0f} ms")
     finally:

@@ -110,6 +110,8 @@ def test_static_files_and_leaflet_are_served_to_anyone(as_role):
                  "/vendor/leaflet/leaflet.css"):
         assert anyone.get(path).status_code == 200, path
     assert anyone.get("/static/../../api/_auth.py").status_code == 404
+    policy = anyone.get("/login").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
 
 
 def test_an_app_with_a_route_without_a_rule_does_not_start(workbench):

@@ -118,3 +118,24 @@ def test_a_step_numbered_below_the_newest_still_runs_on_a_newer_database(db_url,
     migrate(engine)
     assert ran == [4]
     engine.dispose()
+
+
+def test_a_time_span_longer_than_the_bound_is_refused_so_period_filters_stay_exact(stored):
+    from seethe.errors import StoreError
+    from seethe.store import MAX_SPAN
+
+    inc = next(iter(stored.incidents()))
+    with pytest.raises(UsageError, match="at most"):
+        review_incident(stored, load_profile("kp"), inc.id, "correct", reason="r", user="ana",
+                        time_start=dt.date(2010, 1, 1), time_end=dt.date(2013, 1, 1))
+    wide = inc.__class__(**{**{f: getattr(inc, f) for f in inc.__slots__},
+                            "time": inc.time.__class__(dt.date(2010, 1, 1), dt.date(2010, 1, 1) + MAX_SPAN
+                                                       + dt.timedelta(days=1), "unknown")})
+    with pytest.raises(StoreError, match="at most"):
+        stored.replace_incidents(inc.report.id, [wide], inc.run_id)
+    # An incident spanning the whole bound is found by a period that only touches its end.
+    edge = inc.__class__(**{**{f: getattr(inc, f) for f in inc.__slots__},
+                            "time": inc.time.__class__(dt.date(2010, 1, 1), dt.date(2010, 1, 1) + MAX_SPAN, "unknown")})
+    stored.replace_incidents(inc.report.id, [edge], inc.run_id)
+    found = stored.incidents(IncidentFilter(since=dt.date(2010, 1, 1) + MAX_SPAN, until=dt.date(2030, 1, 1)))
+    assert [i.time.start for i in found] == [dt.date(2010, 1, 1)]

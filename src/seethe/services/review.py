@@ -16,7 +16,7 @@ from seethe.geo import gazetteer_for
 from seethe.models import Location
 from seethe.profile import Profile
 from seethe.services.queries import printable
-from seethe.store import Store
+from seethe.store import MAX_SPAN, Store
 
 ACTIONS = ("confirm", "correct", "reject")
 MAX_REASON = 2000
@@ -61,6 +61,8 @@ def corrections(profile: Profile, *, category: str | None, place: str | None, ti
         start, end = time_start or time_end, time_end or time_start
         if end < start:
             raise UsageError("the period ends before it starts", source="time_end", code="usage.period")
+        if end - start > MAX_SPAN:
+            raise UsageError(f"a period spans at most {MAX_SPAN.days} days", source="time_end", code="usage.period")
         if time_precision is not None and time_precision not in PRECISIONS:
             raise UsageError(f"no time precision called {time_precision!r}", source="time_precision",
                              code="usage.precision")

@@ -24,6 +24,9 @@ from seethe.store._schema import build_metadata
 from seethe.store._workbench import WorkbenchMixin
 
 DEFAULT_DB = "seethe.db"
+# The longest span an incident's time may cover.  Extraction's widest is a year; the bound lets a
+# period filter use the start-date indexes (an overlap needs start >= since - MAX_SPAN).
+MAX_SPAN = dt.timedelta(days=731)
 _WS = re.compile(r"\s+")
 _SEARCH_WORD = re.compile(r"\w+")
 _MAX_SEARCH_WORDS = 32
@@ -333,6 +336,7 @@ class Store(WorkbenchMixin):
                              func.lower(inc.c.place_mention).like(like, escape="\\")))
         if filt.since:
             conds.append(inc.c.time_end >= filt.since)
+            conds.append(inc.c.time_start >= filt.since - MAX_SPAN)
         if filt.until:
             conds.append(inc.c.time_start <= filt.until)
         if filt.outlets:
@@ -549,6 +553,9 @@ def _stored_report(r) -> StoredReport:
 
 
 def _incident_row(i: Incident, report_id: int, run_id: int) -> dict[str, Any]:
+    if i.time.end - i.time.start > MAX_SPAN or i.time.end < i.time.start:
+        raise StoreError(f"an incident's time spans {i.time.start} to {i.time.end}: at most {MAX_SPAN.days} days, "
+                         "forwards", source=i.report.source if i.report else None, code="store.span")
     loc = i.location
     return {
         "report_id": report_id, "run_id": run_id, "current": True,
