@@ -139,3 +139,12 @@ def test_a_time_span_longer_than_the_bound_is_refused_so_period_filters_stay_exa
     stored.replace_incidents(inc.report.id, [edge], inc.run_id)
     found = stored.incidents(IncidentFilter(since=dt.date(2010, 1, 1) + MAX_SPAN, until=dt.date(2030, 1, 1)))
     assert [i.time.start for i in found] == [dt.date(2010, 1, 1)]
+
+
+def test_paged_reading_gives_the_same_incidents_in_the_same_order(stored, write_file):
+    ingest([str(write_file("r/b.txt", REPORT.replace("June 7", "June 8").replace("June 3", "May 30")))], stored,
+           opts=IngestOptions(profile="kp"))
+    everything = [i.id for i in stored.incidents()]
+    assert len(everything) >= 3
+    assert [i.id for i in stored.incidents_paged(page=1)] == everything
+    assert [i.id for i in stored.incidents_paged(IncidentFilter(limit=2), page=1)] == everything[:2]

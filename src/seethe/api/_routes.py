@@ -198,7 +198,7 @@ def export(request: Request, format: Literal["csv", "jsonl", "geojson"] = "csv",
     state = _state(request)
     protector = protector_for(request, ident)
     filt = params.store_filter(state.profile, limit=limit, viewer=protector is not None)
-    chunks = _batched(export_chunks(records(state.store.incidents(filt), protector), format))
+    chunks = _batched(export_chunks(records(state.store.incidents_paged(filt), protector), format))
     name = f"seethe-incidents-{dt.date.today().isoformat()}.{format}"
     return StreamingResponse(chunks, media_type=EXPORT_TYPES[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
@@ -312,6 +312,24 @@ class Store(WorkbenchMixin):
                     yield _incident(r)
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
+
+    def incidents_paged(self, filt: IncidentFilter | None = None, page: int = 2000) -> Iterator[Incident]:
+        """Like ``incidents``, read in keyset pages: no connection is held while the caller works.
+
+        For a server streaming a long export to a slow client: each page is one
+        short query, so a hundred downloads do not hold a hundred connections.
+        """
+        filt = filt or IncidentFilter()
+        left = filt.limit
+        after = filt.after
+        while left is None or left > 0:
+            size = page if left is None else min(page, left)
+            rows = list(self.incidents(replace(filt, after=after, limit=size)))
+            yield from rows
+            if len(rows) < size:
+                return
+            after = (rows[-1].time.start, rows[-1].id)
+            left = None if left is None else left - len(rows)
 
     def count_incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> int:
         inc = self.tables["incidents"]
