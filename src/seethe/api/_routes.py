@@ -11,7 +11,7 @@ import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from seethe.api._auth import Identity, allow, protector_for
@@ -46,10 +46,11 @@ def _state(request: Request):
     return request.app.state
 
 
-def _recent(request: Request, ident: Identity, compute) -> Any:
-    """An aggregate answer, from the recent ones when the same question was just asked."""
+def _recent(request: Request, ident: Identity, compute) -> Response:
+    """An aggregate answer, from the recent ones (kept rendered) when the same question was just asked."""
     key = (request.url.path, tuple(sorted(request.query_params.multi_items())), ident.sees_sources)
-    return _state(request).recent.get(key, compute)
+    body = _state(request).recent.get(key, lambda: FastJSON(compute()).body)
+    return Response(body, media_type="application/json")
 
 
 def _page(request: Request, ident: Identity, params: FilterParams, limit: int, cursor: str | None,
@@ -169,8 +170,8 @@ def counts(request: Request, by: Literal["family", "category", "province", "mont
            ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
-    return FastJSON(_recent(request, ident, lambda: {"by": by, "counts": state.store.count_by(by, filt),
-                                                     "total": state.store.count_incidents(filt)}))
+    return _recent(request, ident, lambda: {"by": by, "counts": state.store.count_by(by, filt),
+                                            "total": state.store.count_incidents(filt)})
 
 
 @router.get("/timeline", summary="Incidents per week or month and family")
@@ -179,7 +180,7 @@ def timeline_counts(request: Request, unit: Literal["week", "month"] = "month",
                     ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
-    return FastJSON(_recent(request, ident, lambda: timeline(state.store, filt, unit)))
+    return _recent(request, ident, lambda: timeline(state.store, filt, unit))
 
 
 @router.get("/map", summary="GeoJSON: incidents per place (points) and per province, as the role may see them")
@@ -188,7 +189,7 @@ def map_data(request: Request, params: FilterParams = Depends(filter_params),
     state = _state(request)
     protector = protector_for(request, ident)
     filt = params.store_filter(state.profile, viewer=protector is not None)
-    return FastJSON(_recent(request, ident, lambda: map_layer(state.store, filt, protector)))
+    return _recent(request, ident, lambda: map_layer(state.store, filt, protector))
 
 
 @router.get("/export", summary="The incidents of a filter as CSV, JSON Lines or GeoJSON (streamed)")
