@@ -256,3 +256,11 @@ def run_seethe(*args, input: str | None = None, env: dict[str, str] | None = Non
 def cli():
     """``cli("extract", path, ...)``: the command line in-process (see ``run_seethe``)."""
     return run_seethe
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory):
+    """(database URL, known ids) of a database with the samples, a hostile report and three users."""
+    from tests.workbench import build_workbench
+
+    return build_workbench(tmp_path_factory.mktemp("workbench"))

@@ -25,8 +25,10 @@ LAYERS = {
     "geo": 3,
     "extract": 4, "ingest": 4, "store": 4, "evaluate": 4, "link": 4, "analyse": 4,
     "services": 5,
-    "cli": 6, "api": 6, "web": 6,
-    "__main__": 7,
+    "cli": 6, "api": 6,
+    # The pages extend the API's app (its auth, settings and errors); the command line starts the
+    # server by naming the app (uvicorn's workers import it), so it imports neither.
+    "web": 7, "__main__": 7,
 }
 
 

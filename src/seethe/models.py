@@ -87,6 +87,12 @@ class PlaceMention:
     role: str = "scene"
 
 
+# The longest span an incident's time may cover.  A told span longer than this ("since 2011")
+# is a trend, not one happening's time; extraction keeps its last part, and the store can then
+# find incidents of a period through start-date indexes (an overlap needs start >= since - MAX_SPAN).
+MAX_SPAN = dt.timedelta(days=731)
+
+
 @dataclass(frozen=True, slots=True)
 class TimeSpan:
     """When something happened, as an inclusive span of dates with a precision."""
@@ -204,6 +210,7 @@ class Incident:
     report: ReportRef | None = None
     id: int | None = None
     run_id: int | None = None
+    review_status: str | None = None  # a person's verdict on a stored incident: confirmed, corrected, rejected
 
     @property
     def family(self) -> str:
@@ -234,6 +241,7 @@ class Incident:
             "report_outlet": r.outlet if r else None,
             "published": r.published.isoformat() if r and r.published else None,
             "run_id": self.run_id,
+            "review": self.review_status,
         }
 
 

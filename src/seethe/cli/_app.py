@@ -19,6 +19,8 @@ COMMANDS = {
     "reextract": "seethe.cli.corpus:reextract_command",
     "analyse": "seethe.cli.analyse:analyse_group",
     "brief": "seethe.cli.analyse:brief_command",
+    "serve": "seethe.cli.serve:serve_command",
+    "users": "seethe.cli.serve:users_group",
 }
 
 

@@ -11,6 +11,7 @@ import click
 from seethe.cli._errors import error_line, note, report_failure
 from seethe.cli._options import encoding_option, format_option, iso_date, min_confidence_option, profile_option
 from seethe.cli._output import console, count_table, incident_table, write_jsonl
+from seethe.cli.serve import demo_account, run_server
 from seethe.errors import ReportError
 from seethe.extract import DEFAULT_MIN_CONFIDENCE, Extractor
 from seethe.ingest import iter_report_paths, read_report
@@ -174,8 +175,11 @@ def _print_calibration(result) -> None:
 @click.argument("paths", nargs=-1)
 @click.option("--db", default="seethe-demo.db", show_default=True, help="SQLite file (or database URL) to fill.")
 @profile_option
-def demo_command(paths, db, profile):
-    """Ingest the bundled sample reports into a SQLite file and show what they hold."""
+@click.option("--serve/--no-serve", default=False, show_default=True,
+              help="Then serve the workbench on the demo database and print the address to open.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port for --serve.")
+def demo_command(paths, db, profile, serve, port):
+    """Ingest the bundled sample reports into a SQLite file and show what they hold (and serve them)."""
     out = console()
     with Store(db) as store:
         summary = ingest(list(paths) or [str(SAMPLES)], store, opts=IngestOptions(profile=profile),
@@ -195,3 +199,7 @@ def demo_command(paths, db, profile):
         if province:
             n = store.count_incidents(incident_filter(prof, province=province))
             out.print(f"Query: incidents in {label(province)} (seethe incidents --province {province}): {n}")
+        password = demo_account(store) if serve else None
+    if serve:
+        click.echo(f"Sign in as demo (admin) with password {password}")
+        run_server(db, "127.0.0.1", port, False, profile)

@@ -38,7 +38,7 @@ from seethe.extract.happening import HappeningWords, act_features, off_topic_sha
 from seethe.extract.scene import Scene, Tracker, build_scene, distance, group_lists
 from seethe.extract.when import TimeMention, default_span
 from seethe.geo import contains
-from seethe.models import CueMatch, Incident, Location, Place, PlaceMention, ReportRef, TimeSpan
+from seethe.models import MAX_SPAN, CueMatch, Incident, Location, Place, PlaceMention, ReportRef, TimeSpan
 from seethe.text import Document, Sentence, WorkBudget
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "unknown": 5}
@@ -320,6 +320,9 @@ def choose_time(d: Draft, scene: Scene, tracker: Tracker) -> None:
         d.time, basis = TimeSpan(spoke - dt.timedelta(days=7), spoke, "week", None, None), "speech"
     else:
         d.time, basis = default_span(scene.published), "default"
+    if d.time.end - d.time.start > MAX_SPAN:
+        # "Since 2011": a trend told over years; the incident's time is its latest part.
+        d.time = replace(d.time, start=d.time.end - MAX_SPAN + dt.timedelta(days=1), precision="year")
     d.features[f"time:{basis}"] = 1.0
 
 

@@ -5,7 +5,11 @@
 * ``queries`` — filters from what a person types (province names, outlet
   aliases, place names) and names for people ("North Hamgyong (KP-09)");
 * ``exports`` — CSV, JSON Lines and GeoJSON writers over streamed incidents;
-* ``scoring`` — extraction scored on a dataset with gold files.
+* ``scoring`` — extraction scored on a dataset with gold files;
+* ``accounts`` — users, roles, argon2 password hashes, sessions and API tokens;
+* ``protection`` — what a viewer may see (source descriptions withheld, places no finer than a county);
+* ``review`` — confirm, correct or reject an incident, kept across re-extraction;
+* ``views`` — the map's places, the timeline and a report with its evidence, as a role sees them.
 
 Services sit above the stages and the store and below the faces.
 """
@@ -18,9 +22,10 @@ from typing import Any
 _EXPORTS = {
     **dict.fromkeys(["Failure", "IngestOptions", "IngestSummary", "ReextractResult", "extract_one", "ingest",
                      "reextract"], "seethe.services.corpus"),
-    **dict.fromkeys(["CSV_COLUMNS", "FORMATS", "flat_row", "geojson_feature", "write_export"],
+    **dict.fromkeys(["CSV_COLUMNS", "FORMATS", "export_chunks", "flat_row", "geojson_feature", "write_export"],
                     "seethe.services.exports"),
-    **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "province_code", "province_label"],
+    **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "places_within", "province_code",
+                     "province_label"],
                     "seethe.services.queries"),
     **dict.fromkeys(["occurrence_of", "occurrences", "occurrences_of"], "seethe.services.analyses"),
     **dict.fromkeys(["CalibrationBin", "DatasetScore", "HappeningScore", "ReportScore", "score_dataset",

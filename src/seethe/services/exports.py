@@ -8,8 +8,9 @@ in a fixed, documented order.
 from __future__ import annotations
 
 import csv
+import io
 import json
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
 from seethe.models import Incident
 
@@ -48,26 +49,55 @@ def geojson_feature(record: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": geometry, "properties": record}
 
 
+def export_chunks(records: Iterable[dict[str, Any]], fmt: str) -> Iterator[str]:
+    """An export as text chunks, one per incident record (``Incident.to_dict`` or a role's view of it)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+    if fmt == "jsonl":
+        for record in records:
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        line = _CsvLine()
+        yield line.row(dict(zip(CSV_COLUMNS, CSV_COLUMNS)))
+        for record in records:
+            yield line.row(flat_row(record))
+    else:
+        # A FeatureCollection written feature by feature, so memory stays flat.
+        yield '{"type": "FeatureCollection", "features": ['
+        first = True
+        for record in records:
+            yield ("" if first else ",") + "\n" + json.dumps(geojson_feature(record), ensure_ascii=False)
+            first = False
+        yield "\n]}\n"
+
+
+class _CsvLine:
+    """One CSV row at a time, as text (the csv module writes to a stream)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.DictWriter(self.buffer, fieldnames=CSV_COLUMNS)
+
+    def row(self, row: dict[str, Any]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(row)
+        return self.buffer.getvalue()
+
+
 def write_export(incidents: Iterable[Incident], fmt: str, stream: IO[str]) -> int:
     """Write incidents in ``fmt`` to ``stream`` as they come; returns how many were written."""
-    n = 0
-    if fmt == "jsonl":
-        for inc in incidents:
-            stream.write(json.dumps(inc.to_dict(), ensure_ascii=False) + "\n")
-            n += 1
-    elif fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for inc in incidents:
-            writer.writerow(flat_row(inc.to_dict()))
-            n += 1
-    elif fmt == "geojson":
-        # A FeatureCollection written feature by feature, so memory stays flat.
-        stream.write('{"type": "FeatureCollection", "features": [')
-        for inc in incidents:
-            stream.write(("," if n else "") + "\n" + json.dumps(geojson_feature(inc.to_dict()), ensure_ascii=False))
-            n += 1
-        stream.write("\n]}\n")
-    else:
-        raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
-    return n
+    counted = _Counted(inc.to_dict() for inc in incidents)
+    for chunk in export_chunks(counted, fmt):
+        stream.write(chunk)
+    return counted.n
+
+
+class _Counted:
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items, self.n = items, 0
+
+    def __iter__(self):
+        for item in self.items:
+            self.n += 1
+            yield item

@@ -19,6 +19,13 @@ from seethe.store import IncidentFilter
 MAX_TEXT = 1000
 
 
+def printable(value: str | None, field: str) -> str | None:
+    """A value as typed, refused when it holds NUL or other control characters (PostgreSQL refuses NUL)."""
+    if value is not None and any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise UsageError(f"{field} holds a control character", source=field, code="usage.control_character")
+    return value
+
+
 def province_code(profile: Profile, given: str) -> str:
     """The ISO code a province or country means, by name or code; ``UsageError`` when none."""
     code = gazetteer_for(profile).province_code(given)
@@ -44,6 +51,19 @@ def place_ids(profile: Profile, name: str) -> tuple[str, ...]:
     return tuple(sorted(ids))
 
 
+def places_within(profile: Profile, place_id: str) -> tuple[str, ...]:
+    """A gazetteer place by id and every place inside it; ``UsageError`` for an unknown id."""
+    gaz = gazetteer_for(profile)
+    outer = gaz.places.get(place_id)
+    if outer is None:
+        raise UsageError(f"no place with id {place_id!r}", source="within", code="usage.place")
+    return tuple(sorted({outer.id} | {p.id for p in gaz.places.values() if contains(outer, p)}))
+
+
+PRECISIONS = ("site", "city", "county", "province", "country", "unknown")
+REVIEW_STATES = ("any", "unreviewed", "confirmed", "corrected", "rejected")
+
+
 def outlet_names(profile: Profile, given: str) -> tuple[str, ...]:
     """The canonical name an outlet alias means ("Radio Free Asia" → "RFA"); as typed when unknown."""
     o = profile.outlet_named(given)
@@ -53,8 +73,17 @@ def outlet_names(profile: Profile, given: str) -> tuple[str, ...]:
 def incident_filter(profile: Profile, *, category: str | None = None, province: str | None = None,
                     place: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
                     outlet: str | None = None, text: str | None = None, min_confidence: float = 0.0,
-                    limit: int | None = None, report_id: int | None = None) -> IncidentFilter:
-    """An exact store filter from what a person asked for; ``UsageError`` for a value that cannot mean anything."""
+                    limit: int | None = None, report_id: int | None = None, place_id: str | None = None,
+                    within: str | None = None, precision: tuple[str, ...] = (), review: str | None = None,
+                    after: tuple[dt.date, int] | None = None) -> IncidentFilter:
+    """An exact store filter from what a person asked for; ``UsageError`` for a value that cannot mean anything.
+
+    ``place_id`` is one gazetteer place exactly; ``within`` a place and every
+    place inside it; ``place`` a name (as ``within`` for every place it may mean).
+    """
+    for field, value in (("category", category), ("province", province), ("place", place), ("outlet", outlet),
+                         ("search", text), ("place_id", place_id), ("within", within), ("review", review)):
+        printable(value, field)
     if category and category not in profile.codebook.categories and category not in profile.codebook.families():
         raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
     if not (isinstance(min_confidence, (int, float)) and math.isfinite(min_confidence) and 0 <= min_confidence <= 1):
@@ -65,10 +94,22 @@ def incident_filter(profile: Profile, *, category: str | None = None, province: 
         raise UsageError(f"search text is longer than {MAX_TEXT} characters", source="search", code="usage.search")
     if since and until and since > until:
         raise UsageError("the period ends before it starts", source="since", code="usage.period")
+    bad = [p for p in precision if p not in PRECISIONS]
+    if bad:
+        raise UsageError(f"no location precision called {bad[0]!r} (one of {', '.join(PRECISIONS)})",
+                         source="precision", code="usage.precision")
+    if review is not None and review not in REVIEW_STATES:
+        raise UsageError(f"no review state called {review!r} (one of {', '.join(REVIEW_STATES)})", source="review",
+                         code="usage.review")
     ids = place_ids(profile, place) if place else ()
+    for narrower in ((place_id,) if place_id else None, places_within(profile, within) if within else None):
+        if narrower is not None:
+            ids = tuple(sorted(set(ids) & set(narrower))) if (ids or place) else narrower
+            if not ids:
+                ids = ("",)  # the places asked for share nothing: no incident can match
     return IncidentFilter(
         category=category, province=province_code(profile, province) if province else None,
         place_ids=ids, place=place if place and not ids else None, since=since, until=until,
         outlets=outlet_names(profile, outlet) if outlet else (), text=text, min_confidence=float(min_confidence),
-        limit=limit, report_id=report_id,
+        limit=limit, report_id=report_id, precisions=tuple(precision), review=review, after=after,
     )

@@ -6,9 +6,10 @@ says which incidents to read back.
 
 from seethe.store._migrations import LATEST as SCHEMA_VERSION
 from seethe.store._migrations import migrate
+from seethe.store._workbench import REVIEWABLE, AuditEntry, Review, User
 from seethe.store._store import (
-    DEFAULT_DB, IncidentFilter, Store, StoredReport, WriteResult, clean_text, content_hash, database_url, display_url,
+    DEFAULT_DB, MAX_SPAN, IncidentFilter, Store, StoredReport, WriteResult, clean_text, content_hash, database_url, display_url,
 )
 
-__all__ = ["DEFAULT_DB", "IncidentFilter", "SCHEMA_VERSION", "Store", "StoredReport", "WriteResult", "clean_text",
+__all__ = ["AuditEntry", "DEFAULT_DB", "IncidentFilter", "MAX_SPAN", "REVIEWABLE", "Review", "User", "SCHEMA_VERSION", "Store", "StoredReport", "WriteResult", "clean_text",
            "content_hash", "database_url", "display_url", "migrate"]

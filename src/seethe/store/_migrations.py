@@ -5,6 +5,11 @@ Each step runs in its own transaction and records its number in
 database made by an older Seethe upgrades in place.  Step 1 is the first
 released schema; later steps only add (columns, indexes, tables) or widen.
 
+Steps are recorded one by one, not as a high-water mark: branches number
+their steps ahead of each other (the workbench's step 5 landed before the
+event layer's step 4), so a database at 1, 2, 3, 5 still gets step 4 when it
+arrives.  A step therefore never depends on a step with a higher number.
+
 Many processes may open one fresh database at once (a team starting
 ingests together).  They take turns: on SQLite the first write transaction
 holds the file's write lock; on PostgreSQL every migration runs under one
@@ -17,10 +22,11 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from sqlalchemy import Index, inspect, select, text
+from sqlalchemy import Index, bindparam, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from seethe.store._schema import build_metadata
+from seethe.store._keys import review_key
+from seethe.store._schema import WORKBENCH_TABLES, build_metadata
 
 # An arbitrary, fixed 64-bit key that names "Seethe's schema" among advisory locks.
 _PG_LOCK_KEY = 0x5EE7_4E_5C_4E_3A
@@ -98,10 +104,35 @@ def create_search_index(conn: Connection) -> None:
     conn.execute(text("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')"))
 
 
+def _v5_workbench(conn: Connection) -> None:
+    """Users, sessions, API tokens, reviews and the audit log; incidents get a review key and status."""
+    conn.execute(text("ALTER TABLE incidents ADD COLUMN review_key VARCHAR(40)"))
+    conn.execute(text("ALTER TABLE incidents ADD COLUMN review_status VARCHAR(16)"))
+    meta = build_metadata(5)
+    for index in meta.tables["incidents"].indexes:
+        if index.name == "ix_incidents_review_key":
+            index.create(conn)
+    for name in WORKBENCH_TABLES:
+        meta.tables[name].create(conn)
+    _backfill_review_keys(conn, meta.tables["incidents"])
+
+
+def _backfill_review_keys(conn: Connection, incidents) -> None:
+    cols = incidents.c
+    rows = conn.execute(select(cols.id, cols.report_id, cols.category, cols.place_id, cols.place_name,
+                               cols.evidence_start, cols.evidence_end)).all()
+    batch = [{"k": r.id, "key": review_key(r.report_id, r.category, r.place_id, r.place_name, r.evidence_start,
+                                           r.evidence_end)} for r in rows]
+    stmt = incidents.update().where(cols.id == bindparam("k")).values(review_key=bindparam("key"))
+    for k in range(0, len(batch), 5000):
+        conn.execute(stmt, batch[k:k + 5000])
+
+
 STEPS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_initial),
     (2, _v2_subdivision_and_time_index),
     (3, _v3_queries_that_scale),
+    (5, _v5_workbench),
 ]
 LATEST = STEPS[-1][0]
 
@@ -112,11 +143,23 @@ def current_version(conn: Connection) -> int:
     return int(conn.execute(text("SELECT MAX(version) FROM seethe_schema")).scalar() or 0)
 
 
+def applied_steps(conn: Connection) -> set[int]:
+    if not inspect(conn).has_table("seethe_schema"):
+        return set()
+    return {int(v) for (v,) in conn.execute(text("SELECT version FROM seethe_schema"))}
+
+
+def _missing(conn: Connection, target: int) -> list[int]:
+    done = applied_steps(conn)
+    return [number for number, _ in STEPS if number <= target and number not in done]
+
+
 def migrate(engine: Engine, target: int = LATEST) -> tuple[int, int]:
     """Apply the missing steps up to ``target``; returns (version before, version after)."""
     with engine.connect() as conn:
         before = current_version(conn)
-    if before >= min(target, LATEST):
+        missing = _missing(conn, target)
+    if not missing:
         return before, before
     if engine.dialect.name == "postgresql":
         with engine.connect() as lock:
@@ -129,7 +172,8 @@ def migrate(engine: Engine, target: int = LATEST) -> tuple[int, int]:
                 lock.commit()
     else:
         _apply(engine, target)
-    return before, max(before, min(target, LATEST))
+    with engine.connect() as conn:
+        return before, current_version(conn)
 
 
 def _apply(engine: Engine, target: int) -> None:
@@ -140,8 +184,8 @@ def _apply(engine: Engine, target: int) -> None:
         # A write transaction from the start: two processes starting on a new
         # SQLite file take turns instead of both creating the tables.
         with engine.connect().execution_options(write=True) as conn, conn.begin():
-            # Another process may have migrated meanwhile: read the version again under the lock.
-            if current_version(conn) >= number:
+            # Another process may have migrated meanwhile: read the steps again under the lock.
+            if number in applied_steps(conn):
                 continue
             step(conn)
             conn.execute(version_table.insert().values(version=number))

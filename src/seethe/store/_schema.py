@@ -87,6 +87,12 @@ def build_metadata(version: int) -> MetaData:
     if version >= 3:
         columns.append(Column("place_type", String(16), nullable=True))
         columns.extend(_V3_INCIDENT_INDEXES())
+    if version >= 5:
+        # A review is keyed by what extraction found (report, category, place, evidence span), so the
+        # incident a re-extraction finds again keeps it; the status is the latest review's verdict.
+        columns.append(Column("review_key", String(40), nullable=True))
+        columns.append(Column("review_status", String(16), nullable=True))
+        columns.append(Index("ix_incidents_review_key", "review_key"))
     incidents = Table("incidents", metadata, *columns)
     if version >= 3:
         # Who a report credits, one row per incident and outlet: filtering by
@@ -102,7 +108,67 @@ def build_metadata(version: int) -> MetaData:
         Index("ix_reports_outlet", reports.c.outlet)
         Index("ix_reports_published", reports.c.published)
     del incidents
+    if version >= 5:
+        _workbench_tables(metadata)
     return metadata
+
+
+WORKBENCH_TABLES = ("users", "sessions", "api_tokens", "reviews", "audit_log")
+
+
+def _workbench_tables(metadata: MetaData) -> None:
+    """The analysts' workbench: people, their sessions and tokens, reviews and the audit log (v5)."""
+    Table(
+        "users", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(64), nullable=False, unique=True),
+        Column("password_hash", Text, nullable=False),
+        Column("role", String(16), nullable=False),  # viewer, analyst, admin
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    Table(
+        "sessions", metadata,
+        Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie; the cookie itself is not kept
+        Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        Column("csrf", String(64), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("expires_at", DateTime(timezone=True), nullable=False),
+        Index("ix_sessions_user", "user_id"),
+    )
+    Table(
+        "api_tokens", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        Column("label", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("last_used_at", DateTime(timezone=True), nullable=True),
+        Index("ix_api_tokens_user", "user_id"),
+    )
+    Table(
+        "reviews", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("review_key", String(40), nullable=False),
+        Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), nullable=False),
+        Column("incident_id", Integer, nullable=True),  # the incident reviewed (a later run's has another id)
+        Column("action", String(16), nullable=False),  # confirm, correct, reject
+        Column("changes", Text, nullable=False),  # JSON: the corrected fields
+        Column("reason", Text, nullable=False),
+        Column("user_name", String(64), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Index("ix_reviews_key", "review_key", "id"),
+        Index("ix_reviews_report", "report_id"),
+    )
+    Table(
+        "audit_log", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("user_name", String(64), nullable=False),
+        Column("action", String(32), nullable=False),
+        Column("target", Text, nullable=False),
+        Column("detail", Text, nullable=False),  # JSON
+        Column("reason", Text, nullable=False),
+    )
 
 
 def _V3_INCIDENT_INDEXES() -> list[Index]:  # noqa: N802 - a constant built per metadata

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
@@ -17,9 +17,11 @@ from sqlalchemy.sql import ColumnElement
 
 from seethe._version import __version__
 from seethe.errors import StoreError, redact
-from seethe.models import Incident, Location, Report, ReportRef, TimeSpan
+from seethe.models import MAX_SPAN, Incident, Location, Report, ReportRef, TimeSpan
+from seethe.store._keys import review_key
 from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
+from seethe.store._workbench import WorkbenchMixin
 
 DEFAULT_DB = "seethe.db"
 _WS = re.compile(r"\s+")
@@ -79,6 +81,8 @@ class IncidentFilter:
     ids: tuple[int, ...] = ()
     after: tuple[dt.date, int] | None = None  # keyset cursor: rows after (time_start, id) in list order
     limit: int | None = None
+    precisions: tuple[str, ...] = ()  # location precisions (site, city, county, province, country, unknown)
+    review: str | None = None  # None: all but rejected; "any"; or one status: confirmed, corrected, rejected, unreviewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +116,7 @@ def clean_text(value: str | None) -> str | None:
     return value.replace("\x00", "\ufffd")
 
 
-class Store:
+class Store(WorkbenchMixin):
     """The one object that owns the database: reports, incidents and extraction runs.
 
     Constructing a ``Store`` does nothing; ``open()`` connects and migrates.
@@ -144,7 +148,9 @@ class Store:
             return self
         try:
             if self.is_postgres:
-                engine = create_engine(self.url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+                # A server answers many requests at once: as many connections as its worker threads.
+                engine = create_engine(self.url, pool_pre_ping=True, pool_size=20, max_overflow=20,
+                                       connect_args={"connect_timeout": 10})
             else:
                 path = self.url.split("sqlite:///", 1)[-1]
                 if path and path != ":memory:" and not path.startswith("file:"):
@@ -249,6 +255,7 @@ class Store:
             conn.execute(update(table).where(and_(table.c.report_id == report_id, table.c.current == True))  # noqa: E712
                          .values(current=False))
             self._insert_incidents(conn, incidents, report_id, run_id)
+            self._reapply_reviews(conn, report_id)
             conn.execute(update(reports).where(reports.c.id == report_id).values(current_run_id=run_id))
 
     def _insert_incidents(self, conn, incidents: list[Incident], report_id: int, run_id: int) -> None:
@@ -293,12 +300,32 @@ class Store:
              .order_by(inc.c.time_start.desc(), inc.c.id.desc()))
         if filt.limit:
             q = q.limit(filt.limit)
+        # A page is read at once; an export streams (a server-side cursor costs round trips a page does not need).
+        opts = {"stream_results": True, "yield_per": 500} if not filt.limit or filt.limit > 1000 else {}
         with self._read() as conn:
             try:
-                for r in conn.execution_options(stream_results=True, yield_per=500).execute(q).mappings():
+                for r in conn.execution_options(**opts).execute(q).mappings():
                     yield _incident(r)
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
+
+    def incidents_paged(self, filt: IncidentFilter | None = None, page: int = 2000) -> Iterator[Incident]:
+        """Like ``incidents``, read in keyset pages: no connection is held while the caller works.
+
+        For a server streaming a long export to a slow client: each page is one
+        short query, so a hundred downloads do not hold a hundred connections.
+        """
+        filt = filt or IncidentFilter()
+        left = filt.limit
+        after = filt.after
+        while left is None or left > 0:
+            size = page if left is None else min(page, left)
+            rows = list(self.incidents(replace(filt, after=after, limit=size)))
+            yield from rows
+            if len(rows) < size:
+                return
+            after = (rows[-1].time.start, rows[-1].id)
+            left = None if left is None else left - len(rows)
 
     def count_incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> int:
         inc = self.tables["incidents"]
@@ -323,6 +350,7 @@ class Store:
                              func.lower(inc.c.place_mention).like(like, escape="\\")))
         if filt.since:
             conds.append(inc.c.time_end >= filt.since)
+            conds.append(inc.c.time_start >= filt.since - MAX_SPAN)
         if filt.until:
             conds.append(inc.c.time_start <= filt.until)
         if filt.outlets:
@@ -340,6 +368,9 @@ class Store:
             conds.append(inc.c.report_id == filt.report_id)
         if filt.ids:
             conds.append(inc.c.id.in_(filt.ids))
+        if filt.precisions:
+            conds.append(inc.c.location_precision.in_(filt.precisions))
+        conds.extend(_review_condition(inc, filt.review))
         if filt.after is not None:
             day, last_id = filt.after
             conds.append(or_(inc.c.time_start < day, and_(inc.c.time_start == day, inc.c.id < last_id)))
@@ -408,6 +439,12 @@ class Store:
                 .where(*conds).group_by(credited.c.outlet)))
         raise ValueError(f"cannot count by {key!r}")
 
+    def _month(self, column):
+        """The month of a date column as "YYYY-MM", in either database."""
+        if self.is_postgres:
+            return func.to_char(column, "YYYY-MM")
+        return func.substr(column, 1, 7)  # SQLite keeps dates as ISO text
+
     def _groups(self, q) -> dict[Any, int]:
         with self._read() as conn:
             return {k: int(n) for k, n in conn.execute(q)}
@@ -426,6 +463,11 @@ class Store:
         prefix = "EXPLAIN " if self.is_postgres else "EXPLAIN QUERY PLAN "
         with self._read() as conn:
             return "\n".join(" ".join(str(c) for c in row) for row in conn.exec_driver_sql(prefix + sql))
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load, so filters pick the right index)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
 
     def schema_version(self) -> int:
         with self._read() as conn:
@@ -460,6 +502,22 @@ class _Transaction:
 
 def _largest_first(counts: dict[Any, int]) -> dict[str, int]:
     return dict(sorted(((str(k), n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
+REVIEW_STATES = ("confirmed", "corrected", "rejected")
+
+
+def _review_condition(inc, review: str | None) -> list[ColumnElement]:
+    """Rejected incidents are out of every listing unless asked for by name."""
+    if review == "any":
+        return []
+    if review is None:
+        return [or_(inc.c.review_status.is_(None), inc.c.review_status != "rejected")]
+    if review == "unreviewed":
+        return [inc.c.review_status.is_(None)]
+    if review in REVIEW_STATES:
+        return [inc.c.review_status == review]
+    raise ValueError(f"unknown review state {review!r}")
 
 
 def _escape_like(value: str) -> str:
@@ -529,6 +587,9 @@ def _stored_report(r) -> StoredReport:
 
 
 def _incident_row(i: Incident, report_id: int, run_id: int) -> dict[str, Any]:
+    if i.time.end - i.time.start > MAX_SPAN or i.time.end < i.time.start:
+        raise StoreError(f"an incident's time spans {i.time.start} to {i.time.end}: at most {MAX_SPAN.days} days, "
+                         "forwards", source=i.report.source if i.report else None, code="store.span")
     loc = i.location
     return {
         "report_id": report_id, "run_id": run_id, "current": True,
@@ -541,6 +602,7 @@ def _incident_row(i: Incident, report_id: int, run_id: int) -> dict[str, Any]:
         "reported_by": json.dumps(list(i.reported_by)), "evidence_text": clean_text(i.evidence_text),
         "evidence_start": i.evidence_start, "evidence_end": i.evidence_end, "confidence": i.confidence,
         "rules": json.dumps(list(i.rule_ids)),
+        "review_key": review_key(report_id, i.category, loc.place_id, loc.name, i.evidence_start, i.evidence_end),
     }
 
 
@@ -559,5 +621,5 @@ def _incident(r) -> Incident:
         actors=tuple(json.loads(r["actors"])), rule_ids=tuple(json.loads(r["rules"])),
         report=ReportRef(source=r["source"], id=r["report_id"], url=r["url"], outlet=r["outlet"],
                          published=r["published"]),
-        id=r["id"], run_id=r["run_id"],
+        id=r["id"], run_id=r["run_id"], review_status=r["review_status"],
     )
