@@ -85,3 +85,17 @@ def test_keyset_pages_cover_every_row_once(filled):
 def test_filters_use_their_index_on_sqlite(tmp_path, filt, index):
     with Store(tmp_path / "plan.db") as store:
         assert index in store.explain(filt)
+
+
+def test_a_rejected_incident_leaves_every_count(filled):
+    from seethe.store import IncidentFilter
+
+    before = filled.count_by("family")
+    victim = next(i for i in filled.incidents(IncidentFilter(category="control.market")))
+    filled.add_review(victim.id, "reject", {}, "not an incident", "tester")
+    after = filled.count_by("family")
+    assert after["control"] == before["control"] - 1 and after["dissent"] == before["dissent"]
+    assert filled.count_incidents() == sum(before.values()) - 1
+    assert filled.stats()["incidents"] == sum(before.values()) - 1
+    assert sum(filled.count_by("month").values()) == sum(filled.count_by("month", IncidentFilter(review="any")).values()) - 1
+    assert filled.count_incidents(IncidentFilter(review="rejected")) == 1

@@ -110,7 +110,7 @@ def _v5_workbench(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE incidents ADD COLUMN review_status VARCHAR(16)"))
     meta = build_metadata(5)
     for index in meta.tables["incidents"].indexes:
-        if index.name == "ix_incidents_review_key":
+        if index.name in ("ix_incidents_review_key", "ix_incidents_rejected"):
             index.create(conn)
     for name in WORKBENCH_TABLES:
         meta.tables[name].create(conn)

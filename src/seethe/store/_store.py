@@ -8,9 +8,9 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
-from sqlalchemy import Integer, and_, column, create_engine, event, func, or_, select, text, update
+from sqlalchemy import Integer, and_, column, create_engine, event, exists, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql import ColumnElement
@@ -329,11 +329,42 @@ class Store(WorkbenchMixin):
 
     def count_incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> int:
         inc = self.tables["incidents"]
-        q = select(func.count()).select_from(inc).where(*self._conditions(filt or IncidentFilter(), current_only))
-        with self._read() as conn:
-            return int(conn.execute(q).scalar_one())
+        counts = self._counted(lambda conds: {None: int(self._scalar(select(func.count()).select_from(inc)
+                                                                     .where(*conds)))},
+                               filt, current_only)
+        return counts.get(None, 0)
 
-    def _conditions(self, filt: IncidentFilter, current_only: bool) -> list[ColumnElement]:
+    def _any_rejected(self) -> bool:
+        inc = self.tables["incidents"]
+        with self._read() as conn:
+            return conn.execute(select(inc.c.id).where(inc.c.review_status == "rejected").limit(1)).first() is not None
+
+    def _scalar(self, q):
+        with self._read() as conn:
+            return conn.execute(q).scalar_one()
+
+    def _counted(self, count: Callable[[list[ColumnElement]], dict[Any, int]], filt: IncidentFilter | None,
+                 current_only: bool = True) -> dict[Any, int]:
+        """Counts by a key, of the incidents a filter selects.
+
+        Rejected incidents leave every listing; rather than make each count read
+        the review status of every row (a column the counting indexes do not
+        hold), the counts of the few rejected ones, found through their own
+        index, are subtracted.
+        """
+        filt = filt or IncidentFilter()
+        if filt.review is not None:
+            return count(self._conditions(filt, current_only))
+        inc = self.tables["incidents"]
+        base = self._conditions(filt, current_only, review=False)
+        total = count(base)
+        if not self._any_rejected():
+            return total
+        rejected = count(base + [inc.c.review_status == "rejected"])
+        out = {k: n - rejected.get(k, 0) for k, n in total.items()}
+        return {k: n for k, n in out.items() if n > 0 or k is None}
+
+    def _conditions(self, filt: IncidentFilter, current_only: bool, review: bool = True) -> list[ColumnElement]:
         inc, rep, credited = self.tables["incidents"], self.tables["reports"], self.tables["incident_outlets"]
         conds: list[ColumnElement] = []
         if current_only:
@@ -354,10 +385,11 @@ class Store(WorkbenchMixin):
         if filt.until:
             conds.append(inc.c.time_start <= filt.until)
         if filt.outlets:
-            # Two indexed look-ups, each made once into a set: the incidents that credit the
-            # outlet, and the reports it published.
+            # Each row asks the outlets table through its index (so a listing streams in date order
+            # from its first row, instead of waiting for the set of every matching id); the reports
+            # an outlet published are one small set.
             conds.append(or_(
-                inc.c.id.in_(select(credited.c.incident_id).where(credited.c.outlet.in_(filt.outlets))),
+                exists().where(and_(credited.c.incident_id == inc.c.id, credited.c.outlet.in_(filt.outlets))),
                 inc.c.report_id.in_(select(rep.c.id).where(rep.c.outlet.in_(filt.outlets))),
             ))
         if filt.text is not None:
@@ -370,7 +402,8 @@ class Store(WorkbenchMixin):
             conds.append(inc.c.id.in_(filt.ids))
         if filt.precisions:
             conds.append(inc.c.location_precision.in_(filt.precisions))
-        conds.extend(_review_condition(inc, filt.review))
+        if review:
+            conds.extend(_review_condition(inc, filt.review))
         if filt.after is not None:
             day, last_id = filt.after
             conds.append(or_(inc.c.time_start < day, and_(inc.c.time_start == day, inc.c.id < last_id)))
@@ -411,32 +444,34 @@ class Store(WorkbenchMixin):
         over grouped rows, a few thousand at most.
         """
         inc = self.tables["incidents"]
-        conds = self._conditions(filt or IncidentFilter(), True)
         if key in ("family", "category"):
             col = inc.c.family if key == "family" else inc.c.category
-            return _largest_first(self._groups(select(col, func.count()).where(*conds).group_by(col)))
+            return _largest_first(self._counted(
+                lambda conds: self._groups(select(col, func.count()).where(*conds).group_by(col)), filt))
         if key == "province":
-            counts = self._groups(select(inc.c.admin1_iso, func.count()).where(*conds).group_by(inc.c.admin1_iso))
-            unplaced = counts.pop(None, 0)
-            if unplaced:
-                by_country = self._groups(select(inc.c.country, func.count())
-                                          .where(*conds, inc.c.admin1_iso.is_(None)).group_by(inc.c.country))
+            counts = self._counted(lambda conds: self._groups(
+                select(inc.c.admin1_iso, func.count()).where(*conds).group_by(inc.c.admin1_iso)), filt)
+            if counts.pop(None, 0):
+                by_country = self._counted(lambda conds: self._groups(
+                    select(inc.c.country, func.count()).where(*conds, inc.c.admin1_iso.is_(None))
+                    .group_by(inc.c.country)), filt)
                 for country, n in by_country.items():
                     counts[country or "unknown"] = counts.get(country or "unknown", 0) + n
             return _largest_first(counts)
         if key == "month":
-            by_day = self._groups(select(inc.c.time_start, func.count())
-                                  .where(*conds, inc.c.time_precision != "unknown").group_by(inc.c.time_start))
+            by_day = self._counted(lambda conds: self._groups(
+                select(inc.c.time_start, func.count()).where(*conds, inc.c.time_precision != "unknown")
+                .group_by(inc.c.time_start)), filt)
             months: dict[str, int] = {}
             for day, n in by_day.items():
-                month = str(day)[:7]
-                months[month] = months.get(month, 0) + n
+                if day is not None:
+                    months[str(day)[:7]] = months.get(str(day)[:7], 0) + n
             return dict(sorted(months.items()))
         if key == "outlet":
             credited = self.tables["incident_outlets"]
-            return _largest_first(self._groups(
+            return _largest_first(self._counted(lambda conds: self._groups(
                 select(credited.c.outlet, func.count()).join(inc, inc.c.id == credited.c.incident_id)
-                .where(*conds).group_by(credited.c.outlet)))
+                .where(*conds).group_by(credited.c.outlet)), filt))
         raise ValueError(f"cannot count by {key!r}")
 
     def _month(self, column):
