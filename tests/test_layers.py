@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "seethe"
 # Lower numbers are lower layers.  A module may import its own package and any
 # package of a lower layer; packages that share a layer are independent.
 LAYERS = {
-    "_version": 0, "errors": 0, "models": 0,
+    "_version": 0, "_lazy": 0, "errors": 0, "models": 0,
     "profile": 1,
     "text": 2,
     "geo": 3,

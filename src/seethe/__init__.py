@@ -15,9 +15,9 @@ are imported on first use.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from seethe._lazy import lazy_exports
 from seethe._version import __version__
 
 _EXPORTS = {
@@ -42,11 +42,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from seethe.store import Store
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: the root package stays light; a name is imported when first asked for.
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'seethe' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("seethe", _EXPORTS, globals())

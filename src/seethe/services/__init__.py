@@ -14,8 +14,7 @@
 Services sit above the stages and the store and below the faces.
 """
 
-from importlib import import_module
-from typing import Any
+from seethe._lazy import lazy_exports
 
 # Each service loads when first used: a face that only reads the store does
 # not pay for importing the extraction pipeline.
@@ -34,10 +33,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'seethe.services' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports("seethe.services", _EXPORTS, globals())
