@@ -1,4 +1,4 @@
-"""Exports: incidents as CSV, JSON Lines or GeoJSON, written as they stream from the store.
+"""Exports: incidents and events as CSV, JSON Lines or GeoJSON, written as they stream from the store.
 
 Every writer takes the same ``Incident`` records (extracted or stored) and the
 one renderer, ``Incident.to_dict``; the CSV is its flat form with the columns
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import IO, Any, Iterable
+from typing import IO, Any, Callable, Iterable
 
 from seethe.models import Incident
 
@@ -42,7 +42,7 @@ def flat_row(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def geojson_feature(record: dict[str, Any]) -> dict[str, Any]:
-    """One GeoJSON Feature for an incident; a null geometry when it has no coordinates."""
+    """One GeoJSON Feature for an incident or an event; a null geometry when it has no coordinates."""
     loc = record["location"]
     geometry = {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]} if loc["lat"] is not None else None
     return {"type": "Feature", "geometry": geometry, "properties": record}
@@ -50,24 +50,67 @@ def geojson_feature(record: dict[str, Any]) -> dict[str, Any]:
 
 def write_export(incidents: Iterable[Incident], fmt: str, stream: IO[str]) -> int:
     """Write incidents in ``fmt`` to ``stream`` as they come; returns how many were written."""
+    return _write(incidents, fmt, stream, CSV_COLUMNS, flat_row)
+
+
+def _write(records: Iterable[Any], fmt: str, stream: IO[str], columns: list[str],
+           flat: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """Records (anything with ``to_dict``) as JSON Lines, CSV or a GeoJSON FeatureCollection, streamed."""
     n = 0
     if fmt == "jsonl":
-        for inc in incidents:
-            stream.write(json.dumps(inc.to_dict(), ensure_ascii=False) + "\n")
+        for rec in records:
+            stream.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
             n += 1
     elif fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
+        writer = csv.DictWriter(stream, fieldnames=columns)
         writer.writeheader()
-        for inc in incidents:
-            writer.writerow(flat_row(inc.to_dict()))
+        for rec in records:
+            writer.writerow(flat(rec.to_dict()))
             n += 1
     elif fmt == "geojson":
         # A FeatureCollection written feature by feature, so memory stays flat.
         stream.write('{"type": "FeatureCollection", "features": [')
-        for inc in incidents:
-            stream.write(("," if n else "") + "\n" + json.dumps(geojson_feature(inc.to_dict()), ensure_ascii=False))
+        for rec in records:
+            stream.write(("," if n else "") + "\n" + json.dumps(geojson_feature(rec.to_dict()), ensure_ascii=False))
             n += 1
         stream.write("\n]}\n")
     else:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     return n
+
+
+# -- events -------------------------------------------------------------------
+
+# The events CSV columns, in this order (documented in docs/events.md).
+EVENT_CSV_COLUMNS = [
+    "id", "category", "categories", "summary", "place_name", "place_id", "admin1_iso", "country", "lat", "lon",
+    "location_precision", "time_start", "time_end", "time_precision", "reports", "incidents", "origins", "grade",
+    "reliability", "credibility", "grade_rule", "contradictions", "origin_reports", "relay_reports", "outlets",
+    "report_ids", "incident_ids",
+]
+
+
+def event_flat_row(record: dict[str, Any]) -> dict[str, Any]:
+    """An event's JSON record (``Event.to_dict``) as one CSV row (lists joined with ``;``)."""
+    loc, t, g = record["location"], record["time"], record["grade"] or {}
+    roles = record["roles"]
+    return {
+        "id": record["id"], "category": record["category"], "categories": ";".join(record["categories"]),
+        "summary": record["summary"], "place_name": loc["name"], "place_id": loc["place_id"],
+        "admin1_iso": loc["admin1_iso"], "country": loc["country"], "lat": loc["lat"], "lon": loc["lon"],
+        "location_precision": loc["precision"], "time_start": t["start"], "time_end": t["end"],
+        "time_precision": t["precision"], "reports": record["reports"], "incidents": record["incidents"],
+        "origins": record["origins"], "grade": g.get("code"), "reliability": g.get("reliability"),
+        "credibility": g.get("credibility"), "grade_rule": g.get("rule"),
+        "contradictions": " | ".join(f"{c['field']}: {c['text']}" for c in record["contradictions"]),
+        "origin_reports": ";".join(str(r["report_id"]) for r in roles if r["role"] == "origin"),
+        "relay_reports": ";".join(str(r["report_id"]) for r in roles if r["role"] == "relay"),
+        "outlets": ";".join(dict.fromkeys(r["outlet"] for r in roles if r["outlet"])),
+        "report_ids": ";".join(map(str, record["report_ids"])),
+        "incident_ids": ";".join(map(str, record["incident_ids"])),
+    }
+
+
+def write_event_export(events: Iterable[Any], fmt: str, stream: IO[str]) -> int:
+    """Write events (``seethe.models.Event``) in ``fmt`` as they come: one row, line or feature per event."""
+    return _write(events, fmt, stream, EVENT_CSV_COLUMNS, event_flat_row)

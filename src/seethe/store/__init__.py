@@ -4,11 +4,12 @@ All SQL lives in this package.  ``Store`` owns the database; ``IncidentFilter``
 says which incidents to read back.
 """
 
+from seethe.store._events import EventFilter, Membership
 from seethe.store._migrations import LATEST as SCHEMA_VERSION
 from seethe.store._migrations import migrate
 from seethe.store._store import (
     DEFAULT_DB, IncidentFilter, Store, StoredReport, WriteResult, clean_text, content_hash, database_url, display_url,
 )
 
-__all__ = ["DEFAULT_DB", "IncidentFilter", "SCHEMA_VERSION", "Store", "StoredReport", "WriteResult", "clean_text",
+__all__ = ["DEFAULT_DB", "EventFilter", "IncidentFilter", "Membership", "SCHEMA_VERSION", "Store", "StoredReport", "WriteResult", "clean_text",
            "content_hash", "database_url", "display_url", "migrate"]

@@ -18,6 +18,7 @@ from sqlalchemy.sql import ColumnElement
 from seethe._version import __version__
 from seethe.errors import StoreError
 from seethe.models import Incident, Location, Report, ReportRef, TimeSpan
+from seethe.store._events import EventTables
 from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
 
@@ -113,7 +114,7 @@ def clean_text(value: str | None) -> str | None:
     return value.replace("\x00", "\ufffd")
 
 
-class Store:
+class Store(EventTables):
     """The one object that owns the database: reports, incidents and extraction runs.
 
     Constructing a ``Store`` does nothing; ``open()`` connects and migrates.
@@ -277,6 +278,17 @@ class Store:
                 yield _stored_report(r)
             last = rows[-1]["id"]
 
+    def reports_by_ids(self, ids: list[int], batch: int = 500) -> Iterator[StoredReport]:
+        """The stored reports with these ids (any order in, id order out per batch), read in batches."""
+        reports = self.tables["reports"]
+        wanted = sorted(set(ids))
+        for k in range(0, len(wanted), batch):
+            with self._read() as conn:
+                rows = list(conn.execute(select(reports).where(reports.c.id.in_(wanted[k:k + batch]))
+                                         .order_by(reports.c.id)).mappings())
+            for r in rows:
+                yield _stored_report(r)
+
     def report(self, report_id: int) -> StoredReport | None:
         reports = self.tables["reports"]
         with self._read() as conn:
@@ -300,6 +312,17 @@ class Store:
                     yield _incident(r)
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
+
+    def incidents_by_ids(self, ids: list[int]) -> list[Incident]:
+        """These incidents, current or not (an event may still hold ones a re-extraction replaced)."""
+        out: list[Incident] = []
+        for k in range(0, len(ids), 500):
+            out.extend(self.incidents(IncidentFilter(ids=tuple(ids[k:k + 500])), current_only=False))
+        return out
+
+    def _insert(self, table):
+        """An INSERT for this database's dialect (with ON CONFLICT)."""
+        return _dialect_insert(self.engine.dialect.name)(table)
 
     def count_incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> int:
         inc = self.tables["incidents"]

@@ -246,3 +246,39 @@ def to_plain_text(content: str, media_type: str) -> tuple[str, OffsetMap]:
     else:
         text, offsets = plain_text_lines(content)
     return text.translate(_PUNCT), offsets
+
+
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]{1,2000})>?(?:\s+\"[^\"]*\")?\s*\)")
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>\"')\]]{1,2000}")
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            for name, value in attrs:
+                if name == "href" and value:
+                    self.found.append(value.strip())
+
+
+def links_in(content: str, media_type: str) -> list[str]:
+    """The addresses a report links to: ``<a href>`` in HTML, ``[text](url)`` in Markdown, bare URLs in any text.
+
+    Relative links are kept as written; the caller decides what they point at.
+    """
+    found: list[str] = []
+    if "html" in media_type:
+        parser = _Hrefs()
+        try:
+            parser.feed(content)
+            parser.close()
+        except Exception:  # noqa: BLE001 - a malformed page still gives the links read so far
+            pass
+        found.extend(parser.found)
+    elif "markdown" in media_type:
+        found.extend(m.group(1) for m in _MD_LINK.finditer(content))
+    found.extend(m.group(0).rstrip(".,;:") for m in _BARE_URL.finditer(content))
+    return list(dict.fromkeys(found))
