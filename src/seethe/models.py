@@ -276,12 +276,15 @@ class ReportRole:
     relay_of_outlet: str | None = None  # an outlet whose report is not in the event ("RFA")
     source_kind: str = "unstated"  # own_informant, official_media, defector, satellite, government, court, reporter
     reliability: str = "F"
+    root: str | None = None  # the origin at the end of a chain of relays ("report:12", "outlet:RFA")
 
     @property
     def origin_key(self) -> str:
-        """What this report's information comes from: itself, the report it relays, or an outlet not collected."""
+        """What this report's information comes from: itself, the origin its chain of relays ends at, or an outlet."""
         if self.role == "origin":
             return f"report:{self.report_id}"
+        if self.root:
+            return self.root
         if self.relay_of_report is not None:
             return f"report:{self.relay_of_report}"
         return f"outlet:{self.relay_of_outlet or 'unknown'}"
@@ -291,7 +294,7 @@ class ReportRole:
                 "published": self.published.isoformat() if self.published else None, "role": self.role,
                 "rule": self.rule, "why": self.why, "relay_of_report": self.relay_of_report,
                 "relay_of_outlet": self.relay_of_outlet, "source_kind": self.source_kind,
-                "reliability": self.reliability}
+                "reliability": self.reliability, "origin": self.origin_key}
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,13 @@ import numpy as np
 
 from seethe.link._blocking import candidate_pairs
 from seethe.link._cluster import cluster, components, find_event, replay
-from seethe.link._compare import Comparison, compare, probability, reasons
-from seethe.link._events import build_event, groups_of, rows_by_report
+from seethe.link._compare import Comparison, compare, probability, reasons, rescore
+from seethe.link._events import build_event, build_events, groups_of, rows_by_report
 from seethe.link._metrics import PRF, bcubed, pairwise
 from seethe.link._model import Estimate, estimate, profile_model, with_model
 from seethe.link._params import FIELDS, LEVELS, LinkParams, params_for
 from seethe.link._provenance import ReportInfo, Telling, assign_roles, report_info, shingles
-from seethe.link._table import IncidentTable, TableBuilder, incident_table, story_words
+from seethe.link._table import IncidentTable, TableBuilder, incident_table, sorted_unique, story_words
 from seethe.models import Decision, Event, Incident, Link
 from seethe.profile import Profile
 
@@ -48,10 +48,11 @@ def score_pairs(t: IncidentTable, p: LinkParams, new: np.ndarray | None = None) 
 
 def candidate_reports(t: IncidentTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """For each row, how many other reports its candidates come from (what the pair prior is divided among)."""
-    _, rep = np.unique(t.report, return_inverse=True)
+    reports = sorted_unique(t.report)
+    rep = np.searchsorted(reports, t.report)
     other = rep[i] != rep[j]
-    nrep = int(rep.max()) + 1 if len(rep) else 1
-    keys = np.unique(np.concatenate([i[other] * nrep + rep[j[other]], j[other] * nrep + rep[i[other]]]))
+    nrep = len(reports) or 1
+    keys = sorted_unique(np.concatenate([i[other] * nrep + rep[j[other]], j[other] * nrep + rep[i[other]]]))
     return np.bincount(keys // nrep, minlength=t.n).astype(np.int32)
 
 
@@ -78,15 +79,14 @@ def link_incidents(incidents: Iterable[Incident], profile: Profile, reports: dic
     c = score_pairs(t, p)
     if fit:
         p = with_model(p, estimate(t, c, p))
-        c = compare(t, c.i, c.j, p)
-    labels, _ = replay(t, cluster(t, c.i, c.j, c.weight, p), list(decisions), p)
-    by_report = rows_by_report(t)
-    return [build_event(t, rows, reports or {}, p, report_rows=by_report) for rows in groups_of(labels).values()]
+        c = rescore(t, c, p)
+    labels, _ = replay(t, cluster(t, c.i, c.j, c.weight, p, c.hard_conflict()), list(decisions), p)
+    return build_events(t, list(groups_of(labels).values()), reports or {}, p, report_rows=rows_by_report(t))
 
 
 __all__ = [
     "Estimate", "FIELDS", "LEVELS", "PRF", "Comparison", "IncidentTable", "LinkParams", "ReportInfo", "TableBuilder", "Telling",
-    "assign_roles", "bcubed", "build_event", "candidate_pairs", "candidate_reports", "cluster", "compare", "components", "estimate", "find_event", "groups_of",
-    "incident_table", "link_incidents", "links", "pairwise", "params_for", "probability", "profile_model", "reasons", "replay",
+    "assign_roles", "bcubed", "build_event", "build_events", "candidate_pairs", "candidate_reports", "cluster", "compare", "components", "estimate", "find_event", "groups_of",
+    "incident_table", "link_incidents", "links", "pairwise", "params_for", "probability", "profile_model", "reasons", "replay", "rescore",
     "report_info", "rows_by_report", "score_pairs", "shingles", "story_words", "with_model",
 ]

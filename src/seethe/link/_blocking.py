@@ -12,7 +12,8 @@ and a time.  Each incident is put into blocks keyed by
 
 Incidents that name no province (a nationwide measure, "a North Korean
 restaurant in China") are compared with every incident of their category key
-and bucket, whatever the province.  A block larger than ``max_block`` is not
+and bucket, whatever the province; where such a block is larger than
+``vague_block``, only with those sharing one of their rarest words.  A block larger than ``max_block`` is not
 compared pair by pair: each incident meets its ``neighbours`` nearest in time
 (sorted neighbourhood), which keeps the cost near-linear when one province
 and month hold thousands of incidents.
@@ -25,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from seethe.link._params import LinkParams
-from seethe.link._table import IncidentTable
+from seethe.link._table import IncidentTable, sorted_unique
 
 
 def candidate_pairs(t: IncidentTable, p: LinkParams, new: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -43,11 +44,12 @@ def candidate_pairs(t: IncidentTable, p: LinkParams, new: np.ndarray | None = No
     vague_rows = np.flatnonzero(t.admin1 < 0)
     if len(vague_rows):
         key = _key(catkey, np.zeros_like(catkey), bucket)
+        key, rows, side = _split_large(key, rows, side, t, p)
         parts.append(_pairs_in_blocks(key, rows, side, t, p, new, vague_only=True))
     i = np.concatenate([x[0] for x in parts])
     j = np.concatenate([x[1] for x in parts])
     lo, hi = np.minimum(i, j), np.maximum(i, j)
-    code = np.unique(lo * t.n + hi)
+    code = sorted_unique(lo * t.n + hi)
     return code // t.n, code % t.n
 
 
@@ -105,6 +107,45 @@ def _pairs_in_blocks(key, rows, side, t: IncidentTable, p: LinkParams, new, vagu
     if new is not None:
         ok &= new[rows[a]] | new[rows[b]]
     return rows[a[ok]], rows[b[ok]]
+
+
+def _split_large(key, rows, side, t: IncidentTable, p: LinkParams):
+    """Blocks of incidents without a province larger than ``vague_block``, split by the members' rarest words.
+
+    In a dense corpus, "no province" meets a whole month of a category: two
+    tellings of one happening there still share a rare word (a name, a place,
+    an unusual term) in their evidence or their reports' openings.  Each
+    member of a large block goes into one sub-block per one of its
+    ``rare_words`` rarest words.
+    """
+    order = np.argsort(key, kind="stable")
+    key, rows, side = key[order], rows[order], side[order]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, np.int64)
+    sizes = np.diff(np.concatenate([starts, [len(key)]]))
+    large = np.repeat(sizes > p.data.blocking.vague_block, sizes)
+    if not large.any():
+        return key, rows, side
+    words = _rare_words(t, p.data.blocking.rare_words)[rows[large]]  # (m, k), 0 where none
+    k = words.shape[1]
+    sub_key = np.repeat(key[large], k) * np.int64(2**31) ^ words.ravel().astype(np.int64)
+    has = words.ravel() != 0
+    sub_key = -1 - np.abs(sub_key[has])  # negative: never equal to a small block's key
+    return (np.concatenate([key[~large], sub_key]), np.concatenate([rows[~large], np.repeat(rows[large], k)[has]]),
+            np.concatenate([side[~large], np.repeat(side[large], k)[has]]))
+
+
+def _rare_words(t: IncidentTable, k: int) -> np.ndarray:
+    """Each row's ``k`` rarest words of its evidence and its report's opening (0 where it has fewer)."""
+    cached = t.__dict__.get("_rare_words")
+    if cached is not None and cached.shape[1] == k:
+        return cached
+    words = np.concatenate([t.words, t.story], axis=1)
+    weights = np.concatenate([t.word_weights, t.story_weights], axis=1)
+    top = np.argsort(-weights, axis=1, kind="stable")[:, :k]
+    out = np.take_along_axis(words, top, axis=1)
+    out[np.take_along_axis(weights, top, axis=1) <= 0] = 0
+    t.__dict__["_rare_words"] = out
+    return out
 
 
 @lru_cache(maxsize=512)

@@ -58,9 +58,15 @@ class _Groups:
         self.members.pop(rb, None)
 
 
-def cluster(t: IncidentTable, i: np.ndarray, j: np.ndarray, weight: np.ndarray, p: LinkParams) -> np.ndarray:
-    """A group label (a row number) for every row of ``t``, from the scored pairs (i[k], j[k], weight[k])."""
+def cluster(t: IncidentTable, i: np.ndarray, j: np.ndarray, weight: np.ndarray, p: LinkParams,
+            conflict: np.ndarray | None = None) -> np.ndarray:
+    """A group label (a row number) for every row of ``t``, from the scored pairs (i[k], j[k], weight[k]).
+
+    ``conflict`` marks the pairs that are hard conflicts (default: none of them); a pair across two groups
+    that is not among the given ones is compared when the groups would join.
+    """
     groups = _Groups(t.n)
+    known = _Known(t.n, i, j, weight, np.zeros(len(i), bool) if conflict is None else conflict)
     linked = np.flatnonzero(weight >= p.link_weight)
     order = linked[np.argsort(-weight[linked], kind="stable")]
     limit = p.data.max_event_incidents
@@ -72,21 +78,46 @@ def cluster(t: IncidentTable, i: np.ndarray, j: np.ndarray, weight: np.ndarray, 
         a, b = groups.group(ra), groups.group(rb)
         if len(a) + len(b) > limit:
             continue
-        if (len(a) > 1 or len(b) > 1) and not _may_join(t, a, b, p):
+        if (len(a) > 1 or len(b) > 1) and not _may_join(t, a, b, p, known):
             continue
         groups.union(ra, rb)
     return np.array([groups.find(x) for x in range(t.n)])
 
 
-def _may_join(t: IncidentTable, a: list[int], b: list[int], p: LinkParams) -> bool:
+class _Known:
+    """The pairs already scored, looked up by (row, row) in sorted codes."""
+
+    def __init__(self, n: int, i: np.ndarray, j: np.ndarray, weight: np.ndarray, conflict: np.ndarray) -> None:
+        self.n = n
+        code = np.minimum(i, j) * n + np.maximum(i, j)
+        order = np.argsort(code, kind="stable")
+        self.code, self.weight, self.conflict = code[order], weight[order], conflict[order]
+
+    def find(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which pairs are known, and their weights and conflicts (where known)."""
+        code = np.minimum(i, j) * self.n + np.maximum(i, j)
+        pos = np.minimum(np.searchsorted(self.code, code), max(len(self.code) - 1, 0))
+        if not len(self.code):
+            return np.zeros(len(i), bool), np.zeros(len(i)), np.zeros(len(i), bool)
+        hit = self.code[pos] == code
+        return hit, self.weight[pos], self.conflict[pos]
+
+
+def _may_join(t: IncidentTable, a: list[int], b: list[int], p: LinkParams, known: _Known) -> bool:
     """No hard conflict across the groups and their cross pairs linked on average."""
     sa, sb = _sample(a), _sample(b)
     i = np.repeat(sa, len(sb))
     j = np.tile(sb, len(sa))
-    cross = compare(t, i, j, p)
-    if cross.hard_conflict().any():
+    hit, weight, conflict = known.find(i, j)
+    if conflict[hit].any():
         return False
-    return float(cross.weight.mean()) >= p.link_weight
+    if not hit.all():
+        cross = compare(t, i[~hit], j[~hit], p)
+        if cross.hard_conflict().any():
+            return False
+        weight = weight.copy()
+        weight[~hit] = cross.weight
+    return float(weight.mean()) >= p.link_weight
 
 
 def _sample(group: list[int]) -> np.ndarray:

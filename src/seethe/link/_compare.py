@@ -28,7 +28,7 @@ Fields and their levels (best evidence for a link first):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -85,11 +85,20 @@ def compare(t: IncidentTable, i: np.ndarray, j: np.ndarray, p: LinkParams) -> Co
     levels["numbers"] = _number_levels(t, i, j)
     levels["actors"] = _actor_levels(t, i, j)
     levels["source"] = _source_levels(t, i, j)
+    return Comparison(i, j, levels, distance, gap, jac, story, _weigh(t, i, j, levels, p))
+
+
+def _weigh(t: IncidentTable, i, j, levels: dict[str, np.ndarray], p: LinkParams) -> np.ndarray:
     busy = np.zeros(len(i)) if t.candidates is None else np.maximum(t.candidates[i], t.candidates[j])
     weight = p.prior_weight(busy)
     for f in FIELDS:
-        weight += p.weights[f][levels[f]]
-    return Comparison(i, j, levels, distance, gap, jac, story, weight)
+        weight = weight + p.weights[f][levels[f]]
+    return weight
+
+
+def rescore(t: IncidentTable, c: Comparison, p: LinkParams) -> Comparison:
+    """The same pairs and levels weighed by other settings (a model fitted after the first comparison)."""
+    return replace(c, weight=_weigh(t, c.i, c.j, c.levels, p))
 
 
 def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -144,7 +153,18 @@ def _text_levels(t: IncidentTable, i, j, p: LinkParams) -> tuple[np.ndarray, np.
 
 
 def _story_levels(t: IncidentTable, i, j, p: LinkParams) -> tuple[np.ndarray, np.ndarray]:
-    jac = _weighted_jaccard(t.story, t.story_weights, i, j)
+    # A report's incidents share its opening: compare each pair of reports once, not each pair of incidents.
+    first = t.report_first_row
+    ri, rj = first[t.report_index[i]], first[t.report_index[j]]
+    code = np.minimum(ri, rj) * t.n + np.maximum(ri, rj)
+    order = np.argsort(code, kind="stable")
+    sorted_code = code[order]
+    distinct = np.concatenate([[True], sorted_code[1:] != sorted_code[:-1]]) if len(code) else np.zeros(0, bool)
+    group = np.cumsum(distinct) - 1
+    heads = order[distinct]
+    jac_once = _weighted_jaccard(t.story, t.story_weights, ri[heads], rj[heads])
+    jac = np.empty(len(i))
+    jac[order] = jac_once[group]
     # Two incidents of one report share its opening: that says nothing about them.
     known = (t.story[i, 0] != 0) & (t.story[j, 0] != 0) & (t.report[i] != t.report[j])
     level = np.where(known, _similarity_level(jac, p), _lv("story", "unknown"))
@@ -214,38 +234,45 @@ def _place_name(t, x) -> str:
 
 def _place_words(t, i, j, level, c, k, p) -> str:
     a, b = _place_name(t, i), _place_name(t, j)
-    coarse = LOCATION_PRECISIONS[max(int(t.loc_precision[i]), int(t.loc_precision[j]))]
+    if level == "same_place":
+        return f"the same place: {a}"
+    if level == "not_named":
+        return f"{a} and {b}: one names no place below the country"
+    if level == "conflict":
+        return f"{a} and {b} are in different provinces or countries"
+    rank = max(int(t.loc_precision[i]), int(t.loc_precision[j]))
+    coarse = LOCATION_PRECISIONS[rank]
+    if level == "within":
+        return f"{a} and {b} lie in one {coarse if coarse in ('city', 'county') else 'unit'}"
+    if level == "same_province":
+        province = t.name("admin1", t.admin1[i] if t.admin1[i] >= 0 else t.admin1[j])
+        return f"{a} and {b}: the same province ({province}), one names nothing finer"
     d = float(c.distance_km[k])
-    province = t.name("admin1", t.admin1[i] if t.admin1[i] >= 0 else t.admin1[j])
-    words = {
-        "same_place": f"the same place: {a}",
-        "within": f"{a} and {b} lie in one {coarse if coarse in ('city', 'county') else 'unit'}",
-        "near": f"{a} and {b} are {d:.0f} km apart ({coarse} precision allows {p.radius_km[LOCATION_PRECISIONS.index(coarse)]:.0f} km)",
-        "same_province": f"{a} and {b}: the same province ({province}), one names nothing finer",
-        "not_named": f"{a} and {b}: one names no place below the country",
-        "far": f"{a} and {b} are {d:.0f} km apart in one province",
-        "conflict": f"{a} and {b} are in different provinces or countries",
-    }
-    return words[level]
+    if level == "near":
+        return f"{a} and {b} are {d:.0f} km apart ({coarse} precision allows {p.radius_km[rank]:.0f} km)"
+    return f"{a} and {b} are {d:.0f} km apart in one province"
 
 
 def _span(t, x) -> str:
-    s, e = dt.date.fromordinal(int(t.start[x])), dt.date.fromordinal(int(t.end[x]))
-    text = s.isoformat() if s == e else f"{s.isoformat()}…{e.isoformat()}"
-    return f"{text} ({TIME_PRECISIONS[int(t.time_precision[x])]})"
+    cache = t.__dict__.setdefault("_span_words", {})
+    text = cache.get(x)
+    if text is None:
+        s, e = dt.date.fromordinal(int(t.start[x])), dt.date.fromordinal(int(t.end[x]))
+        text = s.isoformat() if s == e else f"{s.isoformat()}…{e.isoformat()}"
+        text = cache[x] = f"{text} ({TIME_PRECISIONS[int(t.time_precision[x])]})"
+    return text
 
 
 def _time_words(t, i, j, level, c, k, p) -> str:
     a, b = _span(t, i), _span(t, j)
+    if level in ("same_days", "overlap"):
+        return f"{a} and {b} overlap"
+    if level == "vague":
+        return f"{a} and {b} overlap; one gives no time"
     gap = int(c.gap_days[k])
-    words = {
-        "same_days": f"{a} and {b} overlap",
-        "overlap": f"{a} and {b} overlap",
-        "vague": f"{a} and {b} overlap; one gives no time",
-        "near": f"{a} and {b} are {gap} days apart, within their precisions' tolerance",
-        "apart": f"{a} and {b} are {gap} days apart, beyond their precisions' tolerance",
-    }
-    return words[level]
+    if level == "near":
+        return f"{a} and {b} are {gap} days apart, within their precisions' tolerance"
+    return f"{a} and {b} are {gap} days apart, beyond their precisions' tolerance"
 
 
 def _text_words(t, i, j, level, c, k, p) -> str:

@@ -8,7 +8,8 @@ from typing import Iterable
 
 import numpy as np
 
-from seethe.link._grade import contradictions, grade
+from seethe.link._compare import compare
+from seethe.link._grade import contradictions, grade, report_pairs
 from seethe.link._params import LOCATION_PRECISIONS, TIME_PRECISIONS, LinkParams
 from seethe.link._provenance import ReportInfo, Telling, assign_roles
 from seethe.link._table import IncidentTable
@@ -30,13 +31,35 @@ def build_event(t: IncidentTable, rows: list[int], infos: dict[int, ReportInfo],
     ``report_rows`` (``rows_by_report(t)``) lets provenance see the rest of each report: a report that also
     tells a later happening may mention this one only as background.
     """
-    by_report: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        by_report[int(t.report[r])].append(r)
-    tellings = [_telling(t, rep, rep_rows, infos, p, (report_rows or {}).get(rep, ()))
-                for rep, rep_rows in by_report.items()]
-    roles = assign_roles(tellings, p)
-    found, between, anywhere = contradictions(t, by_report, roles, p)
+    return build_events(t, [rows], infos, p, [event_id], report_rows)[0]
+
+
+def build_events(t: IncidentTable, groups: list[list[int]], infos: dict[int, ReportInfo], p: LinkParams,
+                 event_ids: list[int | None] | None = None,
+                 report_rows: dict[int, list[int]] | None = None) -> list[Event]:
+    """Events for many groups at once: every group's reports are compared with each other in one batch."""
+    event_ids = event_ids or [None] * len(groups)
+    plans = []
+    for rows in groups:
+        by_report: dict[int, list[int]] = defaultdict(list)
+        for r in rows:
+            by_report[int(t.report[r])].append(r)
+        tellings = [_telling(t, rep, rep_rows, infos, p, (report_rows or {}).get(rep, ()))
+                    for rep, rep_rows in by_report.items()]
+        roles = assign_roles(tellings, p)
+        plans.append((rows, by_report, roles, report_pairs(t, by_report, roles)))
+    i = np.array([x[2] for plan in plans for x in plan[3]], dtype=np.int64)
+    j = np.array([x[3] for plan in plans for x in plan[3]], dtype=np.int64)
+    c = compare(t, i, j, p)
+    events, first = [], 0
+    for (rows, by_report, roles, pairs), event_id in zip(plans, event_ids):
+        found, between, anywhere = contradictions(t, by_report, roles, p, (c, first))
+        first += len(pairs)
+        events.append(_event(t, rows, by_report, roles, found, grade(roles, between, anywhere, p), p, event_id))
+    return events
+
+
+def _event(t, rows, by_report, roles, found, event_grade, p, event_id) -> Event:
     order = {r.report_id: k for k, r in enumerate(roles)}
     main = _main_incident(t, rows, by_report, roles, p)
     category = _category(t, rows, order, p)
@@ -48,8 +71,7 @@ def build_event(t: IncidentTable, rows: list[int], infos: dict[int, ReportInfo],
         member_reports=tuple(int(t.report[r]) for r in members),
         member_categories=tuple(p.categories[int(t.category[r])] for r in members),
         report_ids=tuple(r.report_id for r in roles), summary=t.labels["summary"][main] or "",
-        categories=cats, roles=tuple(roles), grade=grade(roles, between, anywhere, p),
-        contradictions=tuple(found), id=event_id,
+        categories=cats, roles=tuple(roles), grade=event_grade, contradictions=tuple(found), id=event_id,
     )
 
 
@@ -70,7 +92,7 @@ def _telling(t: IncidentTable, rep: int, rows: list[int], infos: dict[int, Repor
         info = ReportInfo(rep, t.name("outlet", t.outlet[first]), dt.date.fromordinal(day) if day else None)
     credits = tuple(sorted({c for r in rows for c in t.credits[r]}))
     kinds = [int(t.source_kind[r]) for r in rows if t.source_kind[r] >= 0]
-    kind = p.source_kind_patterns[min(kinds)][0] if kinds else None
+    kind = p.source_kinds[min(kinds)] if kinds else None
     mine = set(rows)
     last = max(int(t.end[r]) for r in rows)
     newer = any(int(t.start[r]) > last for r in all_rows if r not in mine)
@@ -97,7 +119,7 @@ def _category(t, rows, order, p) -> str:
 def _location(t: IncidentTable, r: int) -> Location:
     lat, lon = float(t.lat[r]), float(t.lon[r])
     return Location(
-        name=t.labels["place"][r], place_id=t.name("place", t.place[r]), admin1_iso=t.name("admin1", t.admin1[r]),
+        name=t.labels["name"][r], place_id=t.name("place", t.place[r]), admin1_iso=t.name("admin1", t.admin1[r]),
         country=t.name("country", t.country[r]), lat=None if np.isnan(lat) else lat,
         lon=None if np.isnan(lon) else lon, precision=LOCATION_PRECISIONS[int(t.loc_precision[r])],
     )

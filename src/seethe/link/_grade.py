@@ -16,7 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
-from seethe.link._compare import compare
+from seethe.link._compare import Comparison, compare
 from seethe.link._params import LETTERS, LEVELS, LinkParams
 from seethe.link._table import IncidentTable
 from seethe.models import Contradiction, Grade, ReportRole
@@ -31,24 +31,34 @@ def representative(t: IncidentTable, rows: list[int]) -> int:
     return min(rows, key=lambda r: (int(t.loc_precision[r]), int(t.time_precision[r]), int(t.end[r] - t.start[r]), r))
 
 
-def contradictions(t: IncidentTable, by_report: dict[int, list[int]], roles: list[ReportRole],
-                   p: LinkParams) -> tuple[list[Contradiction], set[str], set[str]]:
-    """Disagreements between reports; and the fields contradicted between independent origins, and at all."""
-    origin = {r.report_id: r.origin_key for r in roles}
-    outlet = {r.report_id: r.outlet for r in roles}
+def report_pairs(t: IncidentTable, by_report: dict[int, list[int]],
+                 roles: list[ReportRole]) -> list[tuple[int, int, int, int]]:
+    """(report a, report b, row a, row b) for every two reports of an event: their most specific incidents."""
     reports = [r.report_id for r in roles if r.report_id in by_report]
-    pairs = list(combinations(reports, 2))
+    reps = {rep: representative(t, by_report[rep]) for rep in reports}
+    return [(a, b, reps[a], reps[b]) for a, b in combinations(reports, 2)]
+
+
+def contradictions(t: IncidentTable, by_report: dict[int, list[int]], roles: list[ReportRole], p: LinkParams,
+                   compared: tuple[Comparison, int] | None = None) -> tuple[list[Contradiction], set[str], set[str]]:
+    """Disagreements between reports; and the fields contradicted between independent origins, and at all.
+
+    ``compared`` is a comparison holding this event's ``report_pairs`` from a row on (so many events are
+    compared in one batch); without it they are compared here.
+    """
+    pairs = report_pairs(t, by_report, roles)
     found: list[Contradiction] = []
     between, anywhere = set(), set()
     if not pairs:
         return found, between, anywhere
-    reps = {rep: representative(t, by_report[rep]) for rep in reports}
-    i = np.array([reps[a] for a, _ in pairs])
-    j = np.array([reps[b] for _, b in pairs])
-    c = compare(t, i, j, p)
-    for k, (a, b) in enumerate(pairs):
+    if compared is None:
+        compared = (compare(t, np.array([x[2] for x in pairs]), np.array([x[3] for x in pairs]), p), 0)
+    c, first = compared
+    origin = {r.report_id: r.origin_key for r in roles}
+    outlet = {r.report_id: r.outlet for r in roles}
+    for k, (a, b, _, _) in enumerate(pairs):
         independent = origin[a] != origin[b]
-        for field, text in _disagreements(t, c, k, a, b, by_report, outlet, p):
+        for field, text in _disagreements(t, c, first + k, a, b, by_report, outlet, p):
             found.append(Contradiction(field, text + ("" if independent else " (within one origin's tellings)"),
                                        (a, b)))
             anywhere.add(field)
@@ -85,7 +95,7 @@ def _outcomes(t: IncidentTable, rows: list[int], p: LinkParams) -> set[str]:
     mask = 0
     for r in rows:
         mask |= int(t.outcomes[r])
-    return {name for n, (name, _) in enumerate(p.outcome_patterns[:63]) if mask >> n & 1}
+    return {name for n, name in enumerate(p.outcome_names) if mask >> n & 1}
 
 
 def _span(t: IncidentTable, r: int) -> str:

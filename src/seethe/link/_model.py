@@ -27,7 +27,8 @@ from seethe.link._table import IncidentTable
 
 STRENGTH = 20.0
 _FIXED = ("source",)
-MIN_PAIRS = 30  # fewer candidate pairs than this tell EM too little: the profile's values stand
+MIN_PAIRS = 30
+MAX_PAIRS = 400_000  # a larger candidate set is sampled (seeded): the estimate is as good, and bounded in time  # fewer candidate pairs than this tell EM too little: the profile's values stand
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def estimate(t: IncidentTable, c: Comparison, p: LinkParams, iterations: int = 2
     """m, u and expected matches fitted by EM to the candidate pairs of ``c``, from the profile's values."""
     start = profile_model(p)
     across = np.flatnonzero(t.report[c.i] != t.report[c.j])
+    if len(across) > MAX_PAIRS:
+        across = np.sort(np.random.default_rng(0).choice(across, MAX_PAIRS, replace=False))
     n = len(across)
     if n < MIN_PAIRS:
         return start

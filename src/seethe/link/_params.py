@@ -10,7 +10,6 @@ them, and no other, so a misspelt level is an error naming the file.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,12 +35,41 @@ TIME_PRECISIONS = ("day", "week", "month", "season", "year", "unknown")
 LETTERS = "ABCDEF"
 
 
-def _word_pattern(terms) -> re.Pattern[str] | None:
-    """One pattern for a list of terms, each matched as whole words without case."""
-    terms = sorted({t.casefold() for t in terms}, key=len, reverse=True)
-    if not terms:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
+class TermFinder:
+    """Every term of several word lists found in one pass over a text (Aho–Corasick), whole words only.
+
+    ``find(text)`` gives the set of (list, value) whose terms occur: ("kind", "own_informant"),
+    ("outcome", "executed"), ("number", 12), ("new_source", True).
+    """
+
+    def __init__(self, lists: dict[str, dict[str, object]]) -> None:
+        import ahocorasick
+
+        self.automaton = ahocorasick.Automaton()
+        table: dict[str, list[tuple[str, object]]] = {}
+        for name, terms in lists.items():
+            for term, value in terms.items():
+                table.setdefault(term.casefold(), []).append((name, value))
+        for term, hits in table.items():
+            self.automaton.add_word(term, (len(term), tuple(hits)))
+        self.empty = not table
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def find(self, text: str) -> list[tuple[str, object]]:
+        if self.empty or not text:
+            return []
+        folded = text.casefold()
+        if len(folded) != len(text):  # a few letters fold to two: match on the folded text alone
+            text = folded
+        out = []
+        n = len(folded)
+        for end, (length, hits) in self.automaton.iter(folded):
+            start = end - length + 1
+            if (start > 0 and folded[start - 1].isalnum()) or (end + 1 < n and folded[end + 1].isalnum()):
+                continue
+            out.extend(hits)
+        return out
 
 
 @dataclass(frozen=True)
@@ -140,30 +168,6 @@ class LinkParams:
         return words
 
     @cached_property
-    def source_kind_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        """(kind, pattern) in the corroboration file's order of precedence."""
-        kinds = self.profile.corroboration.source_kinds
-        out = []
-        for kind in kinds:
-            pattern = _word_pattern(self.events_words.source_kinds.get(kind, ()))
-            if pattern is not None:
-                out.append((kind, pattern))
-        return tuple(out)
-
-    @cached_property
-    def new_source_pattern(self) -> re.Pattern[str] | None:
-        return _word_pattern(self.events_words.new_source)
-
-    @cached_property
-    def hearsay_pattern(self) -> re.Pattern[str] | None:
-        return _word_pattern(self.events_words.hearsay)
-
-    @cached_property
-    def outcome_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        return tuple((name, p) for name, terms in self.events_words.outcomes.items()
-                     if (p := _word_pattern(terms)) is not None)
-
-    @cached_property
     def conflicting_outcomes(self) -> frozenset[frozenset[str]]:
         return frozenset(frozenset(pair) for pair in self.profile.corroboration.conflicting_outcomes)
 
@@ -172,17 +176,48 @@ class LinkParams:
         return {w.casefold(): n for w, n in self.events_words.number_words.items()}
 
     @cached_property
+    def source_kinds(self) -> tuple[str, ...]:
+        """Kinds of source in order of precedence (the corroboration file's order)."""
+        return tuple(self.profile.corroboration.source_kinds)
+
+    @cached_property
+    def terms(self) -> TermFinder:
+        """The lexicon's words about sources, outcomes and counts, found in one pass."""
+        w = self.events_words
+        kinds = {t: k for k in reversed(self.source_kinds) for t in w.source_kinds.get(k, ())}
+        return TermFinder({
+            "kind": kinds,
+            "new_source": {t: True for t in w.new_source},
+            "hearsay": {t: True for t in w.hearsay},
+            "outcome": {t: name for name, terms in w.outcomes.items() for t in terms},
+            "number": dict(self.number_words),
+        })
+
+    @cached_property
+    def outcome_names(self) -> tuple[str, ...]:
+        return tuple(self.events_words.outcomes)[:63]
+
+    @cached_property
     def actor_labels(self) -> tuple[str, ...]:
         return tuple(a.label for a in self.profile.actors)
 
     # -- outlets ----------------------------------------------------------
+    @cached_property
+    def _outlets(self) -> dict[str, object]:
+        out = {}
+        for o in self.profile.outlets:
+            for alias in (o.name, *o.aliases):
+                out.setdefault(alias.strip().lower(), o)
+        return out
+
     def outlet(self, name: str | None):
-        return self.profile.outlet_named(name)
+        """The profile's outlet a name or alias means (compared without case), or None."""
+        return self._outlets.get(name.strip().lower()) if name else None
 
     def canonical_outlet(self, name: str | None) -> str | None:
         if not name:
             return None
-        o = self.profile.outlet_named(name)
+        o = self.outlet(name)
         return o.name if o is not None else " ".join(name.split())
 
     @cached_property

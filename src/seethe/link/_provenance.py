@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zlib
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -75,16 +75,21 @@ def report_info(report_id: int, report: Report, plain_text: str, p: LinkParams, 
             outlets.add(outlet)
     own = p.canonical_outlet(report.outlet)
     outlets.discard(own)
-    kind = next((k for k, pattern in p.source_kind_patterns if pattern.search(plain_text)), None)
-    fresh = bool(p.new_source_pattern and p.new_source_pattern.search(plain_text))
+    found = p.terms.find(plain_text)
+    kinds = {v for name, v in found if name == "kind"}
+    kind = next((k for k in p.source_kinds if k in kinds), None)
+    fresh = any(name == "new_source" for name, _ in found)
     return ReportInfo(report_id, own, report.published, report.url, frozenset(links), frozenset(outlets),
                       shingles(plain_text, p.data.provenance.shingle_words) if passages else frozenset(), kind, fresh)
 
 
 def shingles(text: str, size: int) -> frozenset[int]:
-    """Hashes of every run of ``size`` consecutive words (folded): shared runs are shared passages."""
-    words = [w.casefold() for w in _WORDS.findall(text)]
-    return frozenset(zlib.crc32(" ".join(words[k:k + size]).encode("utf-8")) for k in range(len(words) - size + 1))
+    """Hashes of every run of ``size`` consecutive words (folded): shared runs are shared passages.
+
+    The hashes are Python's own (salted per process): shingles are compared within one run, never stored.
+    """
+    words = _WORDS.findall(text.casefold())
+    return frozenset(map(hash, zip(*(words[k:] for k in range(size)))))
 
 
 def _address(href: str) -> str | None:
@@ -152,14 +157,14 @@ def _order(tell: Telling, copied: float, p: LinkParams) -> tuple:
 
 def _copied_share(tellings: list[Telling]) -> dict[int, float]:
     """For each report, the share of its passages found in the other reports of the event."""
-    out = {}
+    out = {tell.info.id: 0.0 for tell in tellings}
+    if len(tellings) < 2:
+        return out
+    seen = Counter(s for tell in tellings for s in tell.info.shingles)
     for tell in tellings:
         mine = tell.info.shingles
-        if not mine:
-            out[tell.info.id] = 0.0
-            continue
-        others = set().union(*(x.info.shingles for x in tellings if x is not tell))
-        out[tell.info.id] = len(mine & others) / len(mine)
+        if mine:
+            out[tell.info.id] = sum(1 for s in mine if seen[s] > 1) / len(mine)
     return out
 
 
@@ -307,8 +312,10 @@ def _with_source(role: ReportRole, tell: Telling, before: list[ReportRole], p: L
                       p.profile.corroboration.default_reliability)
     else:
         letter = origin_reliability(role.relay_of_outlet, "unstated", p, shift=False)
+    root = next((r.origin_key for r in before if r.report_id == role.relay_of_report), None) \
+        if role.relay_of_report is not None else None
     return ReportRole(role.report_id, role.outlet, role.published, role.role, role.rule, role.why,
-                      role.relay_of_report, role.relay_of_outlet, kind, letter)
+                      role.relay_of_report, role.relay_of_outlet, kind, letter, root)
 
 
 def _kind_of_credits(tell: Telling, p: LinkParams) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from array import array
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -25,25 +26,30 @@ from seethe.models import Incident
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
 _MAX_NUMBERS = 4
+_OPENING = 1500  # characters of a report read for its story words (headline and lead)
 _UNITS = ("city", "county", "district", "town")
+
+
+_HASHES: dict[str, int] = {}
 
 
 def word_hash(word: str) -> int:
     """A stable 32-bit hash of a word (the same in every process and run)."""
-    return zlib.crc32(word.encode("utf-8"))
+    h = _HASHES.get(word)
+    if h is None:
+        h = zlib.crc32(word.encode("utf-8")) or 1  # 0 pads the word matrices
+        if len(_HASHES) < 2_000_000:
+            _HASHES[word] = h
+    return h
+
+
+def _plural(w: str) -> str:
+    return w[:-1] if len(w) > 4 and w[-1] == "s" and w[-2] != "s" else w
 
 
 def content_words(text: str, stopwords: frozenset[str]) -> list[str]:
     """The words of a text that carry its content: folded, stopwords dropped, a plural ``s`` dropped."""
-    out = []
-    for m in _WORD.finditer(text):
-        w = m.group(0).casefold().strip("'’-")
-        if len(w) < 3 or w in stopwords:
-            continue
-        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.append(w)
-    return out
+    return [_plural(w.strip("'’-")) for w in _WORD.findall(text.casefold()) if len(w) > 2 and w not in stopwords]
 
 
 class _Vocab:
@@ -113,6 +119,24 @@ class IncidentTable:
     def story_weights(self) -> np.ndarray:
         return self._idf("story")
 
+    @property
+    def report_index(self) -> np.ndarray:
+        """Each row's report as 0..(reports-1)."""
+        cached = self.__dict__.get("_report_index")
+        if cached is None:
+            reports = sorted_unique(self.report)
+            cached = self.__dict__["_report_index"] = np.searchsorted(reports, self.report)
+            first = np.full(len(reports), self.n, dtype=np.int64)
+            np.minimum.at(first, cached, np.arange(self.n))
+            self.__dict__["_report_first_row"] = first
+        return cached
+
+    @property
+    def report_first_row(self) -> np.ndarray:
+        """Per report (as ``report_index``), its first row: where its story words are."""
+        self.report_index  # noqa: B018 - computes both
+        return self.__dict__["_report_first_row"]
+
     def _idf(self, name: str) -> np.ndarray:
         cached = self.__dict__.get("_idf_" + name)
         if cached is None:
@@ -139,14 +163,11 @@ class TableBuilder:
         self.words, self.word_n = array("I"), array("h")
         self.story, self.story_n = array("I"), array("h")
         self.credits: list[tuple[str, ...]] = []
-        self.labels: dict[str, list] = {"place": [], "time": [], "summary": []}
+        self.labels: dict[str, list] = {"place": [], "name": [], "time": [], "summary": []}
         self._credit_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._actor_bits = {label: 1 << i for i, label in enumerate(params.actor_labels[:63])}
-        self._kinds = [k for k, _ in params.source_kind_patterns]
-        self._outcome_bits = {name: 1 << i for i, (name, _) in enumerate(params.outcome_patterns[:63])}
-        self._number_word = re.compile(
-            r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(params.number_words, key=len, reverse=True)) + r")(?!\w)",
-            re.IGNORECASE) if params.number_words else None
+        self._kind_rank = {k: n for n, k in enumerate(params.source_kinds)}
+        self._outcome_bits = {name: 1 << i for i, name in enumerate(params.outcome_names)}
 
     def add(self, inc: Incident, story: tuple[int, ...] = (), row_id: int | None = None) -> None:
         """Read one incident; ``story`` is ``story_words`` of its report's text, when known."""
@@ -173,12 +194,11 @@ class TableBuilder:
         r["time_precision"].append(TIME_PRECISIONS.index(t.precision) if t.precision in TIME_PRECISIONS else 5)
         r["published"].append(ref.published.toordinal() if ref is not None and ref.published else 0)
         text = inc.evidence_text or ""
-        kind, fresh, outcomes = self._source_and_outcome(text)
+        kind, fresh, hearsay, outcomes, numbers = self._read(text)
         r["source_kind"].append(kind)
         r["new_source"].append(int(fresh))
-        r["hearsay"].append(int(bool(p.hearsay_pattern and p.hearsay_pattern.search(text))))
+        r["hearsay"].append(int(hearsay))
         r["outcomes"].append(outcomes)
-        numbers = self._numbers(text)
         self.numbers.extend(numbers)
         self.number_n.append(len(numbers))
         words = sorted({word_hash(w) for w in content_words(text, p.stopwords)})[:p.data.text.max_words]
@@ -189,32 +209,32 @@ class TableBuilder:
         credit = tuple(sorted({c for c in (p.canonical_outlet(x) for x in inc.reported_by) if c}))
         self.credits.append(self._credit_tuples.setdefault(credit, credit))
         self.labels["place"].append(loc.name or loc.admin1_iso or loc.country)
+        self.labels["name"].append(loc.name)
         self.labels["time"].append(t.mention)
         self.labels["summary"].append(inc.summary)
 
-    def _source_and_outcome(self, text: str) -> tuple[int, bool, int]:
-        kind = -1
-        for k, (_, pattern) in enumerate(self.p.source_kind_patterns):
-            if pattern.search(text):
-                kind = k
-                break
-        fresh = bool(self.p.new_source_pattern and self.p.new_source_pattern.search(text))
-        outcomes = 0
-        for name, pattern in self.p.outcome_patterns:
-            if name in self._outcome_bits and pattern.search(text):
-                outcomes |= self._outcome_bits[name]
-        return kind, fresh, outcomes
-
-    def _numbers(self, text: str) -> list[int]:
-        """Counts named in the evidence (13 workers, eighty people); years and 0/1 are not counts."""
-        found = []
+    def _read(self, text: str) -> tuple[int, bool, bool, int, list[int]]:
+        """From the evidence, in one pass: the kind of source named (best first), a new source, unnamed media,
+        outcomes, and the counts named (13 workers, eighty people; years and 0/1 are not counts)."""
+        kind, fresh, hearsay, outcomes = -1, False, False, 0
+        found: list[int] = []
+        for name, value in self.p.terms.find(text):
+            if name == "kind":
+                rank = self._kind_rank[value]
+                kind = rank if kind < 0 else min(kind, rank)
+            elif name == "new_source":
+                fresh = True
+            elif name == "hearsay":
+                hearsay = True
+            elif name == "outcome":
+                outcomes |= self._outcome_bits.get(value, 0)
+            elif name == "number":
+                found.append(value)
         for m in _NUMBER.finditer(text):
             n = int(m.group(1).replace(",", ""))
             if n > 1 and not (1900 <= n <= 2100):
                 found.append(n)
-        if self._number_word is not None:
-            found.extend(self.p.number_words[m.group(1).casefold()] for m in self._number_word.finditer(text))
-        return sorted(set(found))[:_MAX_NUMBERS]
+        return kind, fresh, hearsay, outcomes, sorted(set(found))[:_MAX_NUMBERS]
 
     def build(self) -> IncidentTable:
         r = self.rows
@@ -244,13 +264,26 @@ class TableBuilder:
         )
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (by sorting: faster than ``np.unique`` on millions of integers)."""
+    if not len(values):
+        return values
+    values = np.sort(values, kind="stable")
+    keep = np.empty(len(values), bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def idf_weights(words: np.ndarray) -> np.ndarray:
     """For a padded matrix of word hashes (one row per incident), each word's inverse document frequency."""
     n = len(words)
     flat = words[words != 0]
     if not len(flat):
         return np.zeros(words.shape, dtype=np.float32)
-    values, counts = np.unique(flat, return_counts=True)
+    flat = np.sort(flat)
+    starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
+    values, counts = flat[starts], np.diff(np.concatenate([starts, [len(flat)]]))
     idf = np.log((n + 1) / (counts + 1)) + 1.0
     pos = np.minimum(np.searchsorted(values, words), len(values) - 1)
     return np.where(words != 0, idf[pos], 0.0).astype(np.float32)
@@ -260,7 +293,7 @@ def story_words(text: str, p: LinkParams) -> tuple[int, ...]:
     """The hashed content words of a report's opening: what the report is about, for every incident in it."""
     words: list[int] = []
     seen: set[int] = set()
-    for w in content_words(text[:4000], p.stopwords):
+    for w in content_words(text[:_OPENING], p.stopwords):
         h = word_hash(w)
         if h not in seen:
             seen.add(h)
@@ -280,6 +313,7 @@ def _ragged_to_matrix(flat: np.ndarray, counts: np.ndarray, width: int, pad) -> 
     return out
 
 
+@lru_cache(maxsize=100_000)
 def _unit_key(name: str | None) -> str | None:
     return name_key(base_name(name)) or None if name else None
 

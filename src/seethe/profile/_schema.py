@@ -171,6 +171,8 @@ class BlockingSpec(_Strict):
     max_buckets: Annotated[int, Field(ge=1, le=60)] = 20  # a span wider than this many buckets is compared within them
     max_block: Annotated[int, Field(ge=2, le=100000)] = 400  # larger blocks compare each incident with its neighbours in time
     neighbours: Annotated[int, Field(ge=1, le=1000)] = 40
+    vague_block: Annotated[int, Field(ge=2, le=100000)] = 40  # larger blocks without a province split by rare words
+    rare_words: Annotated[int, Field(ge=1, le=20)] = 6
 
 
 class TextSpec(_Strict):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -28,12 +29,13 @@ import numpy as np
 
 from seethe.errors import UsageError
 from seethe.link import (
-    IncidentTable, LinkParams, ReportInfo, TableBuilder, build_event, cluster, components, groups_of, links, params_for,
-    replay, report_info, score_pairs,
+    Estimate, IncidentTable, LinkParams, ReportInfo, TableBuilder, build_event, build_events, cluster, components, estimate,
+    groups_of, links, params_for, replay, report_info, rescore, rows_by_report, score_pairs, story_words, with_model,
 )
 from seethe.models import Decision, Event, EventAnchor
 from seethe.profile import Profile, load_profile
-from seethe.store import Membership, Store
+from seethe.services.queries import outlet_names, place_ids, province_code
+from seethe.store import EventFilter, Membership, Store
 
 
 @dataclass
@@ -116,29 +118,41 @@ def link(store: Store, *, profile: str | Profile = "kp", full: bool = False,
         summary.kind = "unchanged"
         summary.events = store.count_events()
         return summary
-    run_id = store.start_link_run(summary.kind, fingerprint, t.n, summary.new_incidents)
-    if prev.stale:
-        store.drop_stale_links()
     progress("comparing pairs")
-    scored = score_pairs(t, p, None if full else new)
+    scored, q, model = _score(t, p, None if full else new, None if full else last.get("model"))
     summary.pairs = len(scored.i)
     clock.lap("score")
-    labels = _labels(store, t, scored, rows_prev, new, full, p)
-    labels, notes = replay(t, labels, decisions, p)
+    run_id = store.start_link_run(summary.kind, fingerprint, t.n, summary.new_incidents, model.to_dict())
+    if prev.stale:
+        store.drop_stale_links()
+    labels = _labels(store, t, scored, rows_prev, new, full, q)
+    labels, notes = replay(t, labels, decisions, q)
     summary.notes.extend(notes)
     clock.lap("cluster")
     progress("building events")
-    written, dropped, groups = _write_events(store, t, labels, prev, full, p)
+    written, dropped, groups = _write_events(store, t, labels, prev, full, q)
     summary.events_written, summary.events_dropped = written, dropped
     summary.events = len(groups)
-    summary.multi_report_events = sum(1 for rows in groups.values() if len({int(t.report[r]) for r in rows}) > 1)
+    summary.multi_report_events = _multi_report(labels, t.report)
     clock.lap("events")
-    summary.links = int((scored.weight >= p.link_weight).sum())
-    store.add_links(links(t, scored, p), run_id)
+    summary.links = int((scored.weight >= q.link_weight).sum())
+    store.add_links(links(t, scored, q), run_id)
     clock.lap("store links")
     summary.seconds = clock.laps
     store.finish_link_run(run_id, written, clock.total())
     return summary
+
+
+def _score(t: IncidentTable, p: LinkParams, new: np.ndarray | None, stored: dict | None):
+    """Candidate pairs compared and weighed: a full link fits the model by EM; an incremental one reuses it."""
+    if new is None or stored is None:
+        scored = score_pairs(t, p)
+        model = estimate(t, scored, p)
+        q = with_model(p, model)
+        return rescore(t, scored, q), q, model
+    model = Estimate.from_dict(stored)
+    q = with_model(p, model)
+    return score_pairs(t, q, new), q, model
 
 
 class _Clock:
@@ -156,9 +170,11 @@ class _Clock:
 
 
 def _table(store: Store, p: LinkParams) -> IncidentTable:
+    """The current incidents as columns, each with the words of its report's opening."""
+    stories = {rid: story_words(text, p) for rid, text in store.report_openings()}
     builder = TableBuilder(p)
     for inc in store.incidents(current_only=True):
-        builder.add(inc)
+        builder.add(inc, stories.get(inc.report.id, ()) if inc.report is not None else ())
     return builder.build()
 
 
@@ -166,23 +182,33 @@ def _labels(store: Store, t: IncidentTable, scored, rows_prev: np.ndarray, new: 
             p: LinkParams) -> np.ndarray:
     """Group labels: previous events kept, groups that new incidents can reach clustered again."""
     if full:
-        return cluster(t, scored.i, scored.j, scored.weight, p)
+        return cluster(t, scored.i, scored.j, scored.weight, p, scored.hard_conflict())
     row = {int(k): n for n, k in enumerate(t.id.tolist())}
     old = [(row[a], row[b], w) for a, b, w in store.linked_pairs() if a in row and b in row and w >= p.link_weight]
     oi = np.array([x[0] for x in old], dtype=np.int64)
     oj = np.array([x[1] for x in old], dtype=np.int64)
     ow = np.array([x[2] for x in old], dtype=float)
-    keep = scored.weight >= p.link_weight
-    i = np.concatenate([oi, scored.i[keep]])
-    j = np.concatenate([oj, scored.j[keep]])
-    w = np.concatenate([ow, scored.weight[keep]])
+    i = np.concatenate([oi, scored.i])
+    j = np.concatenate([oj, scored.j])
+    w = np.concatenate([ow, scored.weight])
+    hard = np.concatenate([np.zeros(len(oi), bool), scored.hard_conflict()])
     # A new incident's link can move incidents of any group it reaches: those groups are clustered again, whole.
-    comp = components(t.n, i, j)
+    linked = w >= p.link_weight
+    comp = components(t.n, i[linked], j[linked])
     reach = np.isin(comp, np.unique(comp[new]))
     inside = reach[i] & reach[j]
-    fresh = cluster(t, i[inside], j[inside], w[inside], p)
+    fresh = cluster(t, i[inside], j[inside], w[inside], p, hard[inside])
     offset = int(max(rows_prev.max(initial=0), 0)) + 1
     return np.where(reach, fresh + offset, rows_prev)
+
+
+def _multi_report(labels: np.ndarray, report: np.ndarray) -> int:
+    """How many groups hold incidents of more than one report."""
+    if not len(labels):
+        return 0
+    pairs = np.unique(np.stack([labels, report], axis=1), axis=0)
+    groups, counts = np.unique(pairs[:, 0], return_counts=True)
+    return int((counts > 1).sum())
 
 
 def _write_events(store: Store, t: IncidentTable, labels: np.ndarray, prev: _Previous, full: bool,
@@ -190,13 +216,23 @@ def _write_events(store: Store, t: IncidentTable, labels: np.ndarray, prev: _Pre
     groups = groups_of(labels)
     ids = _event_ids(t, groups, prev, p)
     changed = [g for g, rows in groups.items() if full or _changed(t, rows, ids.get(g), prev)]
-    multi = {g for g in changed if len({int(t.report[r]) for r in groups[g]}) > 1}
+    reports = t.report.tolist()
+    multi = {g for g in changed if len(groups[g]) > 1 and len({reports[r] for r in groups[g]}) > 1}
     infos = _report_infos(store, t, groups, changed, multi, p)
-    events = (build_event(t, groups[g], infos, p, event_id=ids.get(g)) for g in changed)
+    events = _events_in_batches(t, groups, changed, ids, infos, p)
     kept = set(ids.values())
     dropped = [e for e in set(prev.members) | set(prev.keys) if e not in kept]
-    store.save_events(events, drop=dropped)
+    store.save_events(events, drop=[] if full else dropped, replace_all=full)
     return len(changed), len(dropped), groups
+
+
+def _events_in_batches(t: IncidentTable, groups: dict[int, list[int]], changed: list[int], ids: dict[int, int],
+                       infos: dict[int, ReportInfo], p: LinkParams, size: int = 20_000):
+    """The changed groups' events, built a batch at a time (streamed to the store)."""
+    by_report = rows_by_report(t)
+    for k in range(0, len(changed), size):
+        part = changed[k:k + size]
+        yield from build_events(t, [groups[g] for g in part], infos, p, [ids.get(g) for g in part], by_report)
 
 
 def _changed(t: IncidentTable, rows: list[int], event_id: int | None, prev: _Previous) -> bool:
@@ -262,6 +298,41 @@ def _report_infos(store: Store, t: IncidentTable, groups: dict[int, list[int]], 
     return infos
 
 
+# -- reading events -------------------------------------------------------------------
+
+_GRADE = re.compile(r"^(?:[A-F][1-6]?|[1-6])$")
+
+
+def event_filter(profile: Profile, *, category: str | None = None, province: str | None = None,
+                 place: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                 outlet: str | None = None, min_origins: int = 0, min_reports: int = 0,
+                 grades: Iterable[str] = (), contradicted: bool | None = None,
+                 limit: int | None = None) -> EventFilter:
+    """An exact store filter for events from what a person asked for; ``UsageError`` for what cannot mean anything.
+
+    A grade is a code (``B2``), a reliability letter (``B``: any credibility) or a credibility digit (``2``).
+    """
+    if category and category not in profile.codebook.categories and category not in profile.codebook.families():
+        raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
+    wanted = tuple(g.strip().upper() for g in grades for g in g.split(",") if g.strip())
+    bad = [g for g in wanted if not _GRADE.match(g)]
+    if bad:
+        raise UsageError(f"{bad[0]!r} is not a grade: give a code (B2), a reliability A-F or a credibility 1-6",
+                         source="grade", code="usage.grade")
+    if since and until and since > until:
+        raise UsageError("the period ends before it starts", source="since", code="usage.period")
+    for name, value in (("min origins", min_origins), ("min reports", min_reports)):
+        if not 0 <= value <= 10**6:
+            raise UsageError(f"{name} must be a whole number from 0 to 1,000,000", source=name, code="usage.number")
+    ids = place_ids(profile, place) if place else ()
+    if place and not ids:
+        raise UsageError(f"no place called {place!r} in the gazetteer", source="place", code="usage.place")
+    return EventFilter(category=category, province=province_code(profile, province) if province else None,
+                       place_ids=ids, since=since, until=until, min_origins=min_origins, min_reports=min_reports,
+                       grades=wanted, outlets=outlet_names(profile, outlet) if outlet else (),
+                       contradicted=contradicted, limit=limit)
+
+
 # -- analysts' decisions ----------------------------------------------------------
 
 DECISION_KINDS = ("merge", "split", "detach")
@@ -284,8 +355,15 @@ def decide(store: Store, kind: str, event_ids: list[int], *, by: str, why: str, 
                         at or dt.datetime.now(dt.timezone.utc))
     decision_id = store.add_decision(decision)
     applied = _apply_now(store, events, Decision(kind, anchors, decision.by, decision.why, reports, decision.at,
-                                                 decision_id), params_for(prof))
+                                                 decision_id), current_params(store, prof))
     return decision_id, applied
+
+
+def current_params(store: Store, profile: Profile) -> LinkParams:
+    """The settings the store's events were linked with: the profile's, weighed by the model last fitted."""
+    p = params_for(profile)
+    last = store.last_link_run()
+    return with_model(p, Estimate.from_dict(last["model"])) if last and last.get("model") else p
 
 
 def _decision_events(store: Store, kind: str, event_ids: list[int]) -> list[Event]:
@@ -343,7 +421,7 @@ def _apply_now(store: Store, events: list[Event], decision: Decision, p: LinkPar
     infos = {s.id: report_info(s.id, s.report, s.plain_text, p)
              for s in store.reports_by_ids(sorted({int(r) for r in t.report}))}
     ids = {e.id for e in events}
-    built = [build_event(t, rows, infos, p, event_id=g if g in ids else None) for g, rows in groups.items()]
+    built = build_events(t, list(groups.values()), infos, p, [g if g in ids else None for g in groups])
     kept = {e.id for e in built if e.id is not None}
     saved = store.save_events(built, drop=[k for k in ids if k not in kept])
     return [store.event(k) for k in saved]

@@ -54,12 +54,14 @@ class EventTables:
     """The store's methods for events (mixed into ``Store``)."""
 
     # -- link runs ----------------------------------------------------------
-    def start_link_run(self, kind: str, settings: str, incidents: int, new_incidents: int) -> int:
+    def start_link_run(self, kind: str, settings: str, incidents: int, new_incidents: int,
+                       model: dict[str, Any] | None = None) -> int:
         runs = self.tables["link_runs"]
         with self._write() as conn:
             return conn.execute(runs.insert().values(
                 started_at=dt.datetime.now(dt.timezone.utc), kind=kind, settings=settings[:64], incidents=incidents,
-                new_incidents=new_incidents, events_written=0)).inserted_primary_key[0]
+                new_incidents=new_incidents, events_written=0,
+                model=json.dumps(model) if model is not None else None)).inserted_primary_key[0]
 
     def finish_link_run(self, run_id: int, events_written: int, seconds: float) -> None:
         runs = self.tables["link_runs"]
@@ -71,7 +73,19 @@ class EventTables:
         runs = self.tables["link_runs"]
         with self._read() as conn:
             row = conn.execute(select(runs).order_by(runs.c.id.desc()).limit(1)).mappings().first()
-        return dict(row) if row else None
+        if row is None:
+            return None
+        out = dict(row)
+        out["model"] = json.loads(out["model"]) if out.get("model") else None
+        return out
+
+    def report_openings(self, chars: int = 1500) -> Iterator[tuple[int, str]]:
+        """(report id, the first ``chars`` characters of its plain text) for every report, streamed."""
+        reports = self.tables["reports"]
+        q = select(reports.c.id, func.substr(reports.c.plain_text, 1, chars))
+        with self._read() as conn:
+            for r in conn.execution_options(stream_results=True, yield_per=2000).execute(q):
+                yield int(r[0]), r[1] or ""
 
     # -- reading what the last link left --------------------------------------
     def memberships(self) -> Iterator[Membership]:
@@ -84,12 +98,9 @@ class EventTables:
                 yield Membership(r[0], r[1], r[2], r[3], bool(r[4]))
 
     def linked_pairs(self) -> Iterator[tuple[int, int, float]]:
-        """(incident a, incident b, weight) of every stored link decision between current incidents."""
-        links, inc = self.tables["link_decisions"], self.tables["incidents"]
-        a, b = inc.alias("a"), inc.alias("b")
-        q = (select(links.c.incident_a, links.c.incident_b, links.c.weight)
-             .join(a, a.c.id == links.c.incident_a).join(b, b.c.id == links.c.incident_b)
-             .where(a.c.current == True, b.c.current == True))  # noqa: E712
+        """(incident a, incident b, weight) of every stored link decision that linked (the caller keeps current ones)."""
+        links = self.tables["link_decisions"]
+        q = select(links.c.incident_a, links.c.incident_b, links.c.weight).where(links.c.linked == True)  # noqa: E712
         with self._read() as conn:
             for r in conn.execution_options(stream_results=True, yield_per=5000).execute(q):
                 yield int(r[0]), int(r[1]), float(r[2])
@@ -128,37 +139,47 @@ class EventTables:
             conn.execute(stmt, batch)
         return len(batch)
 
-    def save_events(self, events: Iterable[Event], drop: Iterable[int] = ()) -> list[int]:
+    def save_events(self, events: Iterable[Event], drop: Iterable[int] = (), replace_all: bool = False) -> list[int]:
         """Write events (new ones get ids; one with an id replaces that event and its members); drop others.
 
-        Each batch is one transaction.  Returns the ids, in order.
+        ``replace_all`` empties the events first (a full link writes every event).  Each batch is one
+        transaction.  Returns the ids, in order.
         """
         ids: list[int] = []
         drop = list(drop)
+        ev, mem = self.tables["events"], self.tables["event_members"]
         with self._write() as conn:
+            if replace_all:
+                conn.execute(delete(mem))
+                conn.execute(delete(ev))
             for k in range(0, len(drop), _BATCH):
-                conn.execute(delete(self.tables["events"]).where(self.tables["events"].c.id.in_(drop[k:k + _BATCH])))
+                part = drop[k:k + _BATCH]
+                conn.execute(delete(mem).where(mem.c.event_id.in_(part)))
+                conn.execute(delete(ev).where(ev.c.id.in_(part)))
         batch: list[Event] = []
         for event in events:
             batch.append(event)
             if len(batch) >= _BATCH:
-                ids.extend(self._save_batch(batch))
+                ids.extend(self._save_batch(batch, fresh=replace_all))
                 batch = []
         if batch:
-            ids.extend(self._save_batch(batch))
+            ids.extend(self._save_batch(batch, fresh=replace_all))
         return ids
 
-    def _save_batch(self, batch: list[Event]) -> list[int]:
+    def _save_batch(self, batch: list[Event], fresh: bool = False) -> list[int]:
         events, members = self.tables["events"], self.tables["event_members"]
         now = dt.datetime.now(dt.timezone.utc)
         with self._write() as conn:
             kept = [e for e in batch if e.id is not None]
-            if kept:
+            if kept and not fresh:
                 old = [e.id for e in kept]
                 conn.execute(delete(members).where(members.c.event_id.in_(old)))
                 conn.execute(delete(events).where(events.c.id.in_(old)))
-            # An incident belongs to one event: a group that took it from another event takes it here.
-            conn.execute(delete(members).where(members.c.incident_id.in_([i for e in batch for i in e.incident_ids])))
+            if not fresh:
+                # An incident belongs to one event: a group that took it from another event takes it here.
+                taken = [i for e in batch for i in e.incident_ids]
+                for k in range(0, len(taken), _BATCH):
+                    conn.execute(delete(members).where(members.c.incident_id.in_(taken[k:k + _BATCH])))
             if kept:
                 conn.execute(events.insert(), [{"id": e.id, **_event_row(e, now)} for e in kept])
             fresh = [e for e in batch if e.id is None]
@@ -342,7 +363,7 @@ def _event(r) -> Event:
 def _role(x: dict[str, Any]) -> ReportRole:
     return ReportRole(x["report_id"], x["outlet"], dt.date.fromisoformat(x["published"]) if x["published"] else None,
                       x["role"], x["rule"], x["why"], x["relay_of_report"], x["relay_of_outlet"], x["source_kind"],
-                      x["reliability"])
+                      x["reliability"], x.get("origin"))
 
 
 def _link(r) -> Link:

@@ -183,6 +183,7 @@ def _event_tables(metadata: MetaData) -> None:
         Column("new_incidents", Integer, nullable=False),
         Column("events_written", Integer, nullable=False),
         Column("seconds", Float, nullable=True),
+        Column("model", Text, nullable=True),  # JSON: the linkage model fitted (full links) or used
     )
 
 
