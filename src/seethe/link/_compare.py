@@ -60,8 +60,11 @@ class Comparison:
     weight: np.ndarray  # total match weight (log2 odds), prior included
 
     def hard_conflict(self) -> np.ndarray:
-        """Pairs that can never be one happening: different provinces or countries, or times apart."""
-        return (self.levels["place"] == _lv("place", "conflict")) | (self.levels["time"] == _lv("time", "apart"))
+        """Pairs that can never be one happening: places apart beyond what their precision allows (or in other
+        provinces or countries), or times apart beyond their tolerance.  Two such incidents may still each be
+        linked to a vaguer third; they are never put in one event together."""
+        return ((self.levels["place"] == _lv("place", "conflict")) | (self.levels["place"] == _lv("place", "far"))
+                | (self.levels["time"] == _lv("time", "apart")))
 
 
 def compare(t: IncidentTable, i: np.ndarray, j: np.ndarray, p: LinkParams) -> Comparison:
@@ -110,16 +113,14 @@ def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
 def _place_levels(t: IncidentTable, i, j, p: LinkParams) -> tuple[np.ndarray, np.ndarray]:
     pa, pb = t.loc_precision[i], t.loc_precision[j]
     coarse = np.maximum(pa, pb)
-    a_is_coarser = pa >= pb
-    coarser = np.where(a_is_coarser, i, j)
-    finer = np.where(a_is_coarser, j, i)
     known = lambda x, y: (x >= 0) & (y >= 0)  # noqa: E731
     conflict = ((known(t.country[i], t.country[j]) & (t.country[i] != t.country[j]))
                 | (known(t.admin1[i], t.admin1[j]) & (t.admin1[i] != t.admin1[j])))
     same_place = (t.place[i] >= 0) & (t.place[i] == t.place[j])
-    unit_of_coarser = t.self_unit[coarser]
-    within = ((unit_of_coarser >= 0) & ((t.unit[finer] == unit_of_coarser) | (t.self_unit[finer] == unit_of_coarser))) \
-        | ((t.unit[i] >= 0) & (t.unit[i] == t.unit[j]) & (coarse == 0))
+    # One lies in the unit the other is (a town in its county, a market in its city), or both in one unit.
+    in_a = (t.self_unit[i] >= 0) & (t.unit[j] == t.self_unit[i])
+    in_b = (t.self_unit[j] >= 0) & (t.unit[i] == t.self_unit[j])
+    within = in_a | in_b | ((t.unit[i] >= 0) & (t.unit[i] == t.unit[j]))
     distance = _haversine(t.lat[i], t.lon[i], t.lat[j], t.lon[j])
     has_points = ~np.isnan(distance)
     near = has_points & (distance <= p.radius_km[coarse])

@@ -27,6 +27,8 @@ from seethe.link._table import IncidentTable
 
 STRENGTH = 20.0
 _FIXED = ("source",)
+_TINY = 1e-9
+_BOUND = 20.0
 MIN_PAIRS = 30
 MAX_PAIRS = 400_000  # a larger candidate set is sampled (seeded): the estimate is as good, and bounded in time  # fewer candidate pairs than this tell EM too little: the profile's values stand
 
@@ -40,13 +42,15 @@ class Estimate:
     pairs: int
 
     def weights(self) -> dict[str, np.ndarray]:
-        return {f: np.log2(self.m[f] / self.u[f]) for f in FIELDS}
+        """log2(m/u) per level, bounded: a level never seen on one side is strong evidence, not infinite."""
+        return {f: np.clip(np.log2(np.maximum(self.m[f], _TINY) / np.maximum(self.u[f], _TINY)), -_BOUND, _BOUND)
+                for f in FIELDS}
 
     def to_dict(self) -> dict:
         """The estimate as ``linking.json`` writes a model (``comparisons`` and ``expected_matches``)."""
         return {"expected_matches": round(self.expected_matches, 4), "pairs": self.pairs,
                 "iterations": self.iterations,
-                "comparisons": {f: {lv: {"m": round(float(self.m[f][k]), 5), "u": round(float(self.u[f][k]), 5)}
+                "comparisons": {f: {lv: {"m": float(self.m[f][k]), "u": float(self.u[f][k])}
                                     for k, lv in enumerate(LEVELS[f])} for f in FIELDS}}
 
     @classmethod

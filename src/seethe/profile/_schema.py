@@ -185,7 +185,7 @@ class TextSpec(_Strict):
 
 class ProvenanceSpec(_Strict):
     shingle_words: Annotated[int, Field(ge=3, le=20)] = 7
-    min_shared_shingles: Annotated[int, Field(ge=1, le=1000)] = 3
+    min_shared_shingles: Annotated[int, Field(ge=1, le=1000)] = 8  # 8 shingles of 7 words: a shared run of 14
     background_days: Annotated[int, Field(ge=0, le=3650)] = 10
 
 
