@@ -30,7 +30,7 @@ _FIXED = ("source",)
 _TINY = 1e-9
 _BOUND = 20.0
 MIN_PAIRS = 30
-MAX_PAIRS = 400_000  # a larger candidate set is sampled (seeded): the estimate is as good, and bounded in time  # fewer candidate pairs than this tell EM too little: the profile's values stand
+MAX_PAIRS = 200_000  # a larger candidate set is sampled (seeded): the estimate is as good, and bounded in time  # fewer candidate pairs than this tell EM too little: the profile's values stand
 
 
 @dataclass(frozen=True)

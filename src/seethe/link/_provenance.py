@@ -158,10 +158,12 @@ def _order(tell: Telling, copied: float, p: LinkParams) -> tuple:
 def _copied_share(tellings: list[Telling]) -> dict[int, float]:
     """For each report, the share of its passages found in the other reports of the event."""
     out = {tell.info.id: 0.0 for tell in tellings}
-    if len(tellings) < 2:
+    days = Counter(tell.info.published for tell in tellings)
+    tied = [tell for tell in tellings if days[tell.info.published] > 1 and tell.info.shingles]
+    if len(tied) < 2:  # the share only orders reports of one day
         return out
     seen = Counter(s for tell in tellings for s in tell.info.shingles)
-    for tell in tellings:
+    for tell in tied:
         mine = tell.info.shingles
         if mine:
             out[tell.info.id] = sum(1 for s in mine if seen[s] > 1) / len(mine)

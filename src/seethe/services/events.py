@@ -107,6 +107,9 @@ def link(store: Store, *, profile: str | Profile = "kp", full: bool = False,
     fingerprint = settings_fingerprint(prof) + ":" + _decisions_fingerprint(decisions)
     last = store.last_link_run()
     full = full or last is None or last["settings"].split(":")[0] != fingerprint.split(":")[0]
+    if not full and last["settings"] == fingerprint and store.count_unlinked() == (0, 0):
+        # Nothing new, nothing replaced, no new decision: counted in SQL, nothing read.
+        return LinkSummary("unchanged", incidents=store.count_incidents(), events=store.count_events())
     progress("reading incidents")
     t = _table(store, p)
     prev = _Previous.read(store.memberships())

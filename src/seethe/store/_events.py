@@ -88,6 +88,16 @@ class EventTables:
                 yield int(r[0]), r[1] or ""
 
     # -- reading what the last link left --------------------------------------
+    def count_unlinked(self) -> tuple[int, int]:
+        """(current incidents in no event, members that a re-extraction replaced): what a link would change."""
+        inc, mem = self.tables["incidents"], self.tables["event_members"]
+        with self._read() as conn:
+            new = conn.execute(select(func.count()).select_from(inc).where(
+                inc.c.current == True, ~inc.c.id.in_(select(mem.c.incident_id)))).scalar_one()  # noqa: E712
+            stale = conn.execute(select(func.count()).select_from(mem).join(inc, inc.c.id == mem.c.incident_id)
+                                 .where(inc.c.current == False)).scalar_one()  # noqa: E712
+        return int(new), int(stale)
+
     def memberships(self) -> Iterator[Membership]:
         """Every incident's event (current incidents and those a re-extraction replaced), streamed."""
         mem, inc = self.tables["event_members"], self.tables["incidents"]
