@@ -58,28 +58,28 @@ def run_link(url: str, kind: str = "incremental") -> dict:
 
 
 def score(url: str, corpus) -> dict:
+    """B-cubed and pairwise over incidents, and relay-vs-origin accuracy over (happening, report) members."""
     from seethe.link import bcubed, pairwise
 
-    happening, roles = {}, corpus.roles
+    roles = corpus.roles
     with Store(url) as store:
-        for inc in store.incidents():
-            happening[inc.id] = (inc.summary.split("]", 1)[0][2:], inc.report.source)
+        source = {}
+        for stored in store.stored_reports(batch=2000):
+            source[stored.id] = stored.report.source
+        happening = {inc.id: int(inc.summary.split("]", 1)[0][2:]) for inc in store.incidents()}
         predicted, gold, right, total = [], [], 0, 0
         for e in store.events():
-            by_source = {}
             for iid in e.incident_ids:
-                h, source = happening[iid]
                 predicted.append(e.id)
-                gold.append(h)
-                by_source[source] = h
-            sources = {r.report_id: r for r in e.roles}
-            reports = {r.id: r.report.source for r in store.reports_by_ids(list(sources))}
-            for rid, role in sources.items():
-                h = by_source.get(reports[rid])
-                want = roles.get((int(h), reports[rid])) if h else None
+                gold.append(happening[iid])
+            told = {}
+            for iid, rid in zip(e.incident_ids, e.member_reports or ()):
+                told.setdefault(rid, happening[iid])
+            for r in e.roles:
+                want = roles.get((told.get(r.report_id), source.get(r.report_id)))
                 if want:
                     total += 1
-                    right += want == role.role
+                    right += want == r.role
     b, pw = bcubed(predicted, gold), pairwise(predicted, gold)
     return {"bcubed": [round(b.precision, 3), round(b.recall, 3), round(b.f1, 3)],
             "pairwise": [round(pw.precision, 3), round(pw.recall, 3), round(pw.f1, 3)],

@@ -171,11 +171,21 @@ class Generator:
 
     def _sentence(self, actor: str, verb: str, name: str, count: int, loc: Location, span: TimeSpan,
                   outlet: str) -> str:
+        """One independent telling: its own wording, so two origins share facts but not passages."""
+        rng = self.rng
         where = f" in {loc.name}" if loc.name else ""
-        many = f" {count}" if count else ""
-        who = self.rng.choice(["a source said", f"a source told {outlet}", "residents said", "an official said"])
-        return (f"{actor.capitalize()}{many} were involved when {verb} happened{where} around "
-                f"{span.start:%B %d}, near the house of {name}, {who}.")
+        many = f"{count} " if count else ""
+        who = rng.choice(["a source said", f"a source told {outlet}", "residents said", "an official said",
+                          f"a resident told {outlet}", "according to an informant"])
+        when = rng.choice([f"around {span.start:%B %d}", f"on {span.start:%d %B}", "recently", "last week",
+                           f"in {span.start:%B}"])
+        forms = [
+            f"{many}{actor} were involved when {verb} happened{where} {when}, near the house of {name}, {who}.",
+            f"{who.capitalize()} that {verb} took place{where} {when}; {many}{actor} and one {name} were named.",
+            f"{when.capitalize()},{where} {many}{actor} saw {verb}. The case of {name} was raised, {who}.",
+            f"Word of {verb}{where} reached us: {name} and {many}{actor} were at the centre of it {when}, {who}.",
+        ]
+        return rng.choice(forms).replace("  ", " ")
 
 
 def generate(reports: int, seed: int = 1, per_report: int = 10) -> Corpus:

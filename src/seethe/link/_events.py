@@ -96,8 +96,9 @@ def _telling(t: IncidentTable, rep: int, rows: list[int], infos: dict[int, Repor
     mine = set(rows)
     last = max(int(t.end[r]) for r in rows)
     newer = any(int(t.start[r]) > last for r in all_rows if r not in mine)
+    spans = tuple((int(t.evidence_at[r, 0]), int(t.evidence_at[r, 1])) for r in rows)
     return Telling(info, credits, kind, bool(any(t.new_source[r] for r in rows)),
-                   bool(any(t.hearsay[r] for r in rows)), newer)
+                   bool(any(t.hearsay[r] for r in rows)), newer, spans, p.data.provenance.paragraph_window)
 
 
 def _main_incident(t, rows, by_report, roles, p) -> int:

@@ -53,7 +53,7 @@ class ReportInfo:
     url: str | None = None
     links: frozenset[str] = frozenset()  # addresses it links to, as host/path
     linked_outlets: frozenset[str] = frozenset()  # outlets whose sites it links to
-    shingles: frozenset[int] = frozenset()
+    paragraphs: tuple[tuple[int, int, frozenset[int]], ...] = ()  # (start, end, shingles) of each paragraph
     source_kind: str | None = None  # the first kind of source the whole text names
     new_source: bool = False
 
@@ -80,7 +80,21 @@ def report_info(report_id: int, report: Report, plain_text: str, p: LinkParams, 
     kind = next((k for k in p.source_kinds if k in kinds), None)
     fresh = any(name == "new_source" for name, _ in found)
     return ReportInfo(report_id, own, report.published, report.url, frozenset(links), frozenset(outlets),
-                      shingles(plain_text, p.data.provenance.shingle_words) if passages else frozenset(), kind, fresh)
+                      paragraph_shingles(plain_text, p.data.provenance.shingle_words) if passages else (), kind, fresh)
+
+
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+
+
+def paragraph_shingles(text: str, size: int) -> tuple[tuple[int, int, frozenset[int]], ...]:
+    """Each paragraph's span in the text and its shingles."""
+    out, at = [], 0
+    for m in [*_PARAGRAPH.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if end > at:
+            out.append((at, end, shingles(text[at:end], size)))
+        at = m.end() if m else len(text)
+    return tuple(out)
 
 
 def shingles(text: str, size: int) -> frozenset[int]:
@@ -124,6 +138,25 @@ class Telling:
     new_source: bool
     hearsay: bool = False  # its evidence credits unnamed media ("according to reports")
     newer_story: bool = False  # the report also tells a later happening (this one is background to it)
+    spans: tuple[tuple[int, int], ...] = ()  # where its incidents' evidence is in the report's text
+    window: int = 2  # paragraphs either side of the evidence that still tell it
+
+    @property
+    def shingles(self) -> frozenset[int]:
+        """The passages of the paragraphs that tell this event (the whole report when that is not known).
+
+        A digest tells several happenings: what it shares with another report about one of them says
+        nothing about the others.
+        """
+        paragraphs = self.info.paragraphs
+        if not paragraphs:
+            return frozenset()
+        hit = [k for k, (start, end, _) in enumerate(paragraphs) if any(s < end and start < e for s, e in self.spans)]
+        if not hit:
+            return frozenset().union(*(sh for _, _, sh in paragraphs))
+        w = self.window
+        near = {k + d for k in hit for d in range(-w, w + 1)} & set(range(len(paragraphs)))  # and the neighbours
+        return frozenset().union(*(paragraphs[k][2] for k in sorted(near)))
 
 
 def assign_roles(tellings: list[Telling], p: LinkParams) -> list[ReportRole]:
@@ -159,12 +192,13 @@ def _copied_share(tellings: list[Telling]) -> dict[int, float]:
     """For each report, the share of its passages found in the other reports of the event."""
     out = {tell.info.id: 0.0 for tell in tellings}
     days = Counter(tell.info.published for tell in tellings)
-    tied = [tell for tell in tellings if days[tell.info.published] > 1 and tell.info.shingles]
+    tied = [tell for tell in tellings if days[tell.info.published] > 1 and tell.info.paragraphs]
     if len(tied) < 2:  # the share only orders reports of one day
         return out
-    seen = Counter(s for tell in tellings for s in tell.info.shingles)
+    passages = {tell.info.id: tell.shingles for tell in tellings}
+    seen = Counter(s for sh in passages.values() for s in sh)
     for tell in tied:
-        mine = tell.info.shingles
+        mine = passages[tell.info.id]
         if mine:
             out[tell.info.id] = sum(1 for s in mine if seen[s] > 1) / len(mine)
     return out
@@ -227,8 +261,11 @@ def _by_link(tell: Telling, earlier: list[Telling]) -> ReportRole | None:
 
 def _by_passage(tell: Telling, earlier: list[Telling], p: LinkParams) -> ReportRole | None:
     best, shared = None, 0
+    mine = tell.shingles
+    if not mine:
+        return None
     for e in earlier:
-        n = len(tell.info.shingles & e.info.shingles)
+        n = len(mine & e.shingles)
         if n > shared:
             best, shared = e, n
     if best is None or shared < p.data.provenance.min_shared_shingles:

@@ -101,6 +101,7 @@ class IncidentTable:
     source_kind: np.ndarray  # int8 index into params' source kinds, -1 none stated in the evidence
     new_source: np.ndarray  # bool: the evidence names a new source ("another source")
     hearsay: np.ndarray  # bool: the evidence credits unnamed media ("according to reports")
+    evidence_at: np.ndarray  # int32 [n, 2]: where the evidence is in its report's plain text
     outcomes: np.ndarray  # int64 bitmask of outcome labels named in the evidence
     credits: list[tuple[str, ...]]  # canonical outlets credited
     candidates: np.ndarray | None = None  # int32: how many candidates blocking gave each row (the pair prior uses it)
@@ -158,7 +159,7 @@ class TableBuilder:
         self.rows: dict[str, array] = {k: array("d" if k in ("lat", "lon") else "q") for k in (
             "id", "report", "outlet", "category", "loc_precision", "admin1", "country", "place", "unit", "self_unit",
             "lat", "lon", "start", "end", "time_precision", "published", "actors", "source_kind", "new_source",
-            "hearsay", "outcomes")}
+            "hearsay", "outcomes", "ev_start", "ev_end")}
         self.numbers, self.number_n = array("q"), array("b")
         self.words, self.word_n = array("I"), array("h")
         self.story, self.story_n = array("I"), array("h")
@@ -193,6 +194,8 @@ class TableBuilder:
         r["end"].append(t.end.toordinal())
         r["time_precision"].append(TIME_PRECISIONS.index(t.precision) if t.precision in TIME_PRECISIONS else 5)
         r["published"].append(ref.published.toordinal() if ref is not None and ref.published else 0)
+        r["ev_start"].append(inc.evidence_start)
+        r["ev_end"].append(inc.evidence_end)
         text = inc.evidence_text or ""
         kind, fresh, hearsay, outcomes, numbers = self._read(text)
         r["source_kind"].append(kind)
@@ -259,6 +262,8 @@ class TableBuilder:
             numbers=numbers, words=words, word_count=count, story=story,
             source_kind=np.array(r["source_kind"], dtype=np.int8), new_source=np.array(r["new_source"], dtype=bool),
             hearsay=np.array(r["hearsay"], dtype=bool),
+            evidence_at=np.stack([np.array(r["ev_start"], dtype=np.int32), np.array(r["ev_end"], dtype=np.int32)],
+                                 axis=1).reshape(n, 2),
             outcomes=np.array(r["outcomes"], dtype=np.int64), credits=self.credits, vocab=self.vocab,
             labels=self.labels,
         )

@@ -187,6 +187,7 @@ class ProvenanceSpec(_Strict):
     shingle_words: Annotated[int, Field(ge=3, le=20)] = 7
     min_shared_shingles: Annotated[int, Field(ge=1, le=1000)] = 8  # 8 shingles of 7 words: a shared run of 14
     background_days: Annotated[int, Field(ge=0, le=3650)] = 10
+    paragraph_window: Annotated[int, Field(ge=0, le=100)] = 2  # paragraphs either side of the evidence compared
 
 
 class LinkingFile(_Strict):

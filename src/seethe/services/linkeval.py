@@ -223,7 +223,7 @@ def _gold_incidents(rep: LinkedReport) -> list[tuple[Incident, tuple[str, int]]]
     out = []
     for k, g in enumerate(rep.gold):
         loc, t = g.get("location") or {}, g.get("time") or {}
-        evidence = _sentence(rep.text, g.get("evidence") or "") if rep.text else (g.get("evidence") or "")
+        evidence, at = _sentence(rep.text, g.get("evidence") or "") if rep.text else (g.get("evidence") or "", 0)
         start = dt.date.fromisoformat(t["start"]) if t.get("start") else rep.published - dt.timedelta(days=60)
         end = dt.date.fromisoformat(t["end"]) if t.get("end") else rep.published
         inc = Incident(
@@ -231,22 +231,23 @@ def _gold_incidents(rep: LinkedReport) -> list[tuple[Incident, tuple[str, int]]]
             location=Location(name=g.get("place"), admin1_iso=loc.get("admin1_iso"), country=loc.get("country"),
                               lat=loc.get("lat"), lon=loc.get("lon"), precision=loc.get("precision") or "unknown"),
             time=TimeSpan(start, max(start, end), t.get("precision") or "unknown"),
-            evidence_text=evidence, evidence_start=0, evidence_end=len(evidence), confidence=1.0,
+            evidence_text=evidence, evidence_start=at, evidence_end=at + len(evidence), confidence=1.0,
             reported_by=tuple(g.get("reported_by") or ()), actors=(g["actor"],) if g.get("actor") else (),
             report=_ref(rep), id=rep.number * 1000 + k)
         out.append((inc, (rep.key, k)))
     return out
 
 
-def _sentence(text: str, quote: str) -> str:
-    """The sentence of ``text`` that holds ``quote`` (the gold file quotes a few words of it)."""
+def _sentence(text: str, quote: str) -> tuple[str, int]:
+    """The sentence of ``text`` that holds ``quote`` (the gold file quotes a few words of it), and where it starts."""
     at = text.find(quote) if quote else -1
     if at < 0:
-        return quote
+        return quote, 0
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, at)]
     begin = starts[-1] if starts else 0
     end_match = _SENTENCE_END.search(text, at + len(quote))
-    return text[begin:end_match.start() + 1 if end_match else len(text)].strip()
+    sentence = text[begin:end_match.start() + 1 if end_match else len(text)]
+    return sentence.strip(), begin + len(sentence) - len(sentence.lstrip())
 
 
 def _extracted(rep: LinkedReport, report: Report, prof: Profile) -> list[tuple[Incident, tuple[str, int] | None]]:

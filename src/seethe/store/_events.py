@@ -334,7 +334,8 @@ def _event_row(e: Event, now: dt.datetime) -> dict[str, Any]:
     loc, t, g = e.location, e.time, e.grade
     detail = {"categories": list(e.categories), "roles": [r.to_dict() for r in e.roles],
               "grade": g.to_dict() if g else None, "contradictions": [c.to_dict() for c in e.contradictions],
-              "incident_ids": list(e.incident_ids), "report_ids": list(e.report_ids)}
+              "incident_ids": list(e.incident_ids), "report_ids": list(e.report_ids),
+              "member_reports": list(e.member_reports), "member_categories": list(e.member_categories)}
     return {
         "category": e.category, "family": e.family, "summary": e.summary, "place_name": loc.name,
         "place_id": loc.place_id, "admin1_iso": loc.admin1_iso, "country": loc.country, "lat": loc.lat,
@@ -367,6 +368,7 @@ def _event(r) -> Event:
         roles=tuple(_role(x) for x in d["roles"]),
         grade=Grade(g["reliability"], g["credibility"], g["rule"], tuple(g["reasons"])) if g else None,
         contradictions=tuple(Contradiction(c["field"], c["text"], tuple(c["reports"])) for c in d["contradictions"]),
+        member_reports=tuple(d.get("member_reports", ())), member_categories=tuple(d.get("member_categories", ())),
     )
 
 
