@@ -123,7 +123,8 @@ def main() -> None:
         again = run_link(url)
         print(f"{n:>8} {incidents:>9} {stored:>8.1f} {first['wall']:>7.1f} {first['cpu']:>6.1f} "
               f"{first['peak_mib']:>8.0f} {first['pairs']:>9} {first['events']:>8} {first['multi']:>7}  "
-              f"{more['wall']:.1f} ({more['kind']}), {again['wall']:.1f} ({again['kind']})   [generated in {gen:.0f} s]")
+              f"{more['wall']:.1f} ({more['kind']}), {again['wall']:.1f} ({again['kind']})   "
+              f"[generated in {gen:.0f} s]")
         print("          steps:", ", ".join(f"{k} {v:.1f}" for k, v in first["steps"].items()),
               "| +1%:", ", ".join(f"{k} {v:.1f}" for k, v in more["steps"].items()),
               f"| +1% cpu {more['cpu']:.1f} s, peak {more['peak_mib']:.0f} MiB")

@@ -54,7 +54,6 @@ def records(incidents, stories, p):
 def settings():
     import splink.comparison_level_library as cll
     from splink import SettingsCreator, block_on
-    from splink.internals.comparison_creator import ComparisonCreator  # noqa: F401
     import splink.comparison_library as cl
 
     def custom(name, levels):
@@ -142,6 +141,8 @@ def main() -> None:
     predicted = splink_link(rows)
     print(f"real linked set, gold incidents ({len(rows)}): Splink B-cubed {bcubed(predicted, gold).line()} "
           f"in {time.perf_counter() - start:.1f} s")
+    print(f"real linked set, gold incidents ({len(rows)}): Seethe B-cubed "
+          f"{bcubed(*seethe_link(incidents, stories, gold)).line()}")
     from linkgen import generate
 
     corpus = generate(args.reports, seed=1)
@@ -162,9 +163,24 @@ def main() -> None:
     prepared = time.perf_counter() - start
     start = time.perf_counter()
     predicted = splink_link(rows)
-    print(f"synthetic corpus, {args.reports} reports ({len(rows)} incidents): Splink {time.perf_counter() - start:.1f} s "
+    print(f"synthetic corpus, {args.reports} reports ({len(rows)} incidents): "
+          f"Splink {time.perf_counter() - start:.1f} s "
           f"(+{prepared:.1f} s preparing features); B-cubed {bcubed(predicted, gold).line()}")
+    start = time.perf_counter()
+    result = seethe_link(numbered, stories, gold)
+    print(f"synthetic corpus, {args.reports} reports ({len(rows)} incidents): "
+          f"Seethe {time.perf_counter() - start:.1f} s (features, events and grades included); "
+          f"B-cubed {bcubed(*result).line()}")
     del incidents
+
+
+def seethe_link(incidents, stories, gold):
+    """Seethe's own linker on the same incidents, in memory: (predicted, gold) labels."""
+    from seethe.link import link_incidents
+
+    events = link_incidents(incidents, load_profile("kp"), stories=stories)
+    event_of = {i: k for k, e in enumerate(events) for i in e.incident_ids}
+    return [event_of[inc.id] for inc in incidents], gold
 
 
 if __name__ == "__main__":

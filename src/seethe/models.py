@@ -270,7 +270,7 @@ class ReportRole:
     outlet: str | None
     published: dt.date | None
     role: str  # origin or relay
-    rule: str  # the provenance rule that decided: credit, repost, link, shared_passage, relay_outlet, background, own_telling
+    rule: str  # the provenance rule that decided (credit, repost, link, shared_passage, hearsay, ..., own_telling)
     why: str
     relay_of_report: int | None = None
     relay_of_outlet: str | None = None  # an outlet whose report is not in the event ("RFA")

@@ -62,7 +62,8 @@ def test_a_link_to_the_earlier_report_makes_a_relay(profile, p, incident, report
     first = report(LEAFLETS, outlet="RFA", url="https://www.rfa.org/english/news/korea/leaflets-01052016.html")
     later = report('<p>Leaflets in Hyesan, <a href="https://rfa.org/english/news/korea/leaflets-01052016.html">'
                    'as reported</a>.</p>', outlet="Blog 7", published="2016-01-09", media_type="text/html")
-    infos = {10: report_info(10, first, first.text, p), 11: report_info(11, later, "Leaflets in Hyesan, as reported.", p)}
+    infos = {10: report_info(10, first, first.text, p),
+             11: report_info(11, later, "Leaflets in Hyesan, as reported.", p)}
     roles, _ = roles_of(profile, [incident(1, 10, outlet="RFA", credits=()),
                                   incident(2, 11, outlet="Blog 7", credits=(), published="2016-01-09")], infos)
     assert (roles[11].rule, roles[11].relay_of_report) == ("link", 10)

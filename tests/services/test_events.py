@@ -48,7 +48,8 @@ def linked(request, tmp_path_factory):
     paths = []
     for n in ("a.txt", "b.txt", "d.txt"):
         path = folder / n
-        path.write_text(f"Published: {TELLINGS[n][0]}\nOutlet: {TELLINGS[n][1]}\n\n{TELLINGS[n][2]}\n", encoding="utf-8")
+        date, outlet, text = TELLINGS[n]
+        path.write_text(f"Published: {date}\nOutlet: {outlet}\n\n{text}\n", encoding="utf-8")
         paths.append(str(path))
     with Store(url) as store:
         assert ingest(paths, store, opts=IngestOptions()).failed == 0

@@ -85,8 +85,9 @@ def link_incidents(incidents: Iterable[Incident], profile: Profile, reports: dic
 
 
 __all__ = [
-    "Estimate", "FIELDS", "LEVELS", "PRF", "Comparison", "IncidentTable", "LinkParams", "ReportInfo", "TableBuilder", "Telling",
-    "assign_roles", "bcubed", "build_event", "build_events", "candidate_pairs", "candidate_reports", "cluster", "compare", "components", "estimate", "find_event", "groups_of",
-    "incident_table", "link_incidents", "links", "pairwise", "params_for", "probability", "profile_model", "reasons", "replay", "rescore",
-    "report_info", "rows_by_report", "score_pairs", "shingles", "story_words", "with_model",
+    "Estimate", "FIELDS", "LEVELS", "PRF", "Comparison", "IncidentTable", "LinkParams", "ReportInfo", "TableBuilder",
+    "Telling", "assign_roles", "bcubed", "build_event", "build_events", "candidate_pairs", "candidate_reports",
+    "cluster", "compare", "components", "estimate", "find_event", "groups_of", "incident_table", "link_incidents",
+    "links", "pairwise", "params_for", "probability", "profile_model", "reasons", "replay", "rescore", "report_info",
+    "rows_by_report", "score_pairs", "shingles", "story_words", "with_model",
 ]

@@ -61,7 +61,8 @@ def _emissions(t: IncidentTable, p: LinkParams):
     """One row per (incident, category key, bucket): the incident's row, the key, its side of a pair key, the bucket."""
     ncat = len(p.categories)
     comp = p.compatible
-    cat_rows, cat_keys, cat_sides = [np.arange(t.n)], [t.category.astype(np.int64) * (ncat + 1)], [np.zeros(t.n, np.int8)]
+    cat_rows, cat_keys = [np.arange(t.n)], [t.category.astype(np.int64) * (ncat + 1)]
+    cat_sides = [np.zeros(t.n, np.int8)]
     for c in range(ncat):
         members = np.flatnonzero(t.category == c)
         if not len(members):

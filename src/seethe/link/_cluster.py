@@ -149,7 +149,8 @@ def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 # -- analysts' decisions ------------------------------------------------------
 
-def replay(t: IncidentTable, labels: np.ndarray, decisions: list[Decision], p: LinkParams) -> tuple[np.ndarray, list[str]]:
+def replay(t: IncidentTable, labels: np.ndarray, decisions: list[Decision],
+           p: LinkParams) -> tuple[np.ndarray, list[str]]:
     """Labels after applying decisions in order; and one line per decision that found nothing to act on."""
     labels = labels.copy()
     by_report: dict[int, list[int]] = defaultdict(list)

@@ -29,8 +29,8 @@ STRENGTH = 20.0
 _FIXED = ("source",)
 _TINY = 1e-9
 _BOUND = 20.0
-MIN_PAIRS = 30
-MAX_PAIRS = 200_000  # a larger candidate set is sampled (seeded): the estimate is as good, and bounded in time  # fewer candidate pairs than this tell EM too little: the profile's values stand
+MIN_PAIRS = 30  # fewer candidate pairs than this tell EM too little: the profile's values stand
+MAX_PAIRS = 200_000  # a larger candidate set is sampled (seeded): the estimate is as good, and bounded in time
 
 
 @dataclass(frozen=True)

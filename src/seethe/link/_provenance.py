@@ -6,22 +6,25 @@ holds (the rule is kept with the role, and printed):
 
 1. ``credit`` — it credits an outlet other than its own ("RFA reported",
    "told Daily NK", "[Yonhap]"): a relay of that outlet's report in the event,
-   or of the outlet itself when its report was not collected.  A government's or court's statement is a source, not a publication:
-   crediting it makes an origin whose kind of source is that statement.
+   or of the outlet itself when its report was not collected.  A government's
+   or court's statement is a source, not a publication: crediting it makes an
+   origin whose kind of source is that statement.
 2. ``repost`` — its outlet is known to republish an outlet (profile data)
    whose report is earlier in the event;
 3. ``link`` — it links to an earlier report of the event, or to the web site
    of an outlet (profile ``domains``);
 4. ``shared_passage`` — it shares passages (runs of ``shingle_words`` words,
-   at least ``min_shared_shingles`` of them) with an earlier report: a copy or
-   a long quotation, even from the same outlet;
+   at least ``min_shared_shingles`` of them) with an earlier report, around
+   this event's evidence: a copy or a long quotation, even from one outlet;
 5. ``hearsay`` — it credits unnamed media ("according to reports") and
    names no source of its own;
 6. ``relay_outlet`` — its outlet is one that mostly repeats others (blogs,
    aggregators) and it names no source of its own;
 7. ``background`` — it appeared more than ``background_days`` after the
    event's first report, it also tells a later happening, and it names no
-   source of its own for this one: the happening retold as background.
+   source of its own for this one: the happening retold as background;
+8. ``retelling`` — its outlet is one the profile does not know, it came after
+   the first report, and it names no source of its own.
 
 Otherwise it is an origin (``own_telling``); an outlet's later report with a
 new source ("another source in the province said") is a new origin

@@ -124,7 +124,8 @@ class HolidaysFile(_Strict):
 Letter = Literal["A", "B", "C", "D", "E", "F"]
 LocationPrecision = Literal["site", "city", "county", "province", "country", "unknown"]
 TimePrecision = Literal["day", "week", "month", "season", "year", "unknown"]
-Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", max_length=200)]
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+Domain = Annotated[str, Field(pattern=rf"^{_LABEL}(\.{_LABEL})+$", max_length=200)]
 
 
 class OutletSpec(_Strict):
@@ -144,7 +145,7 @@ class OutletsFile(_Strict):
 
 
 class CompatiblePair(_Strict):
-    """Two codes one happening can carry in different tellings (a riot: protest for one outlet, violence for another)."""
+    """Two codes one happening can carry in different tellings (a riot: protest to one outlet, violence to another)."""
 
     categories: tuple[Code, Code]
     why: Annotated[str, Field(min_length=1)]
@@ -157,6 +158,7 @@ class CompatiblePair(_Strict):
 
 
 Probability = Annotated[float, Field(gt=0, lt=1)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z_]+$")]
 
 
 class LevelSpec(_Strict):
@@ -169,7 +171,7 @@ class LevelSpec(_Strict):
 class BlockingSpec(_Strict):
     bucket_days: Annotated[int, Field(ge=1, le=366)] = 30
     max_buckets: Annotated[int, Field(ge=1, le=60)] = 20  # a span wider than this many buckets is compared within them
-    max_block: Annotated[int, Field(ge=2, le=100000)] = 400  # larger blocks compare each incident with its neighbours in time
+    max_block: Annotated[int, Field(ge=2, le=100000)] = 400  # larger blocks: each incident meets its time neighbours
     neighbours: Annotated[int, Field(ge=1, le=1000)] = 40
     vague_block: Annotated[int, Field(ge=2, le=100000)] = 40  # larger blocks without a province split by rare words
     rare_words: Annotated[int, Field(ge=1, le=20)] = 6
@@ -197,13 +199,14 @@ class LinkingFile(_Strict):
     compatible: tuple[CompatiblePair, ...] = ()
     place_radius_km: dict[Literal["site", "city", "county"], Annotated[float, Field(gt=0, le=500)]]
     time_tolerance_days: dict[TimePrecision, Annotated[int, Field(ge=0, le=365)]]
-    # The prior that two candidates are one happening is expected_matches / (the reports the busier of the two has candidates in),
-    # at most max_prior: in a dense province and month two incidents need more evidence than in a sparse one.
+    # The prior that two candidates are one happening is expected_matches divided among the reports the busier
+    # of the two has candidates in, at most max_prior: in a dense province and month two incidents need more
+    # evidence than in a sparse one.
     expected_matches: Annotated[float, Field(gt=0, le=100)] = 1.0
     max_prior: Probability = 0.5
     link_probability: Probability
     keep_probability: Probability  # link decisions kept for review from this probability up
-    comparisons: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], LevelSpec]]
+    comparisons: dict[Identifier, dict[Identifier, LevelSpec]]
     blocking: BlockingSpec = BlockingSpec()
     text: TextSpec = TextSpec()
     provenance: ProvenanceSpec = ProvenanceSpec()

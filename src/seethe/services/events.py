@@ -29,7 +29,7 @@ import numpy as np
 
 from seethe.errors import UsageError
 from seethe.link import (
-    Estimate, IncidentTable, LinkParams, ReportInfo, TableBuilder, build_event, build_events, cluster, components, estimate,
+    Estimate, IncidentTable, LinkParams, ReportInfo, TableBuilder, build_events, cluster, components, estimate,
     groups_of, links, params_for, replay, report_info, rescore, rows_by_report, score_pairs, story_words, with_model,
 )
 from seethe.models import Decision, Event, EventAnchor
@@ -57,7 +57,8 @@ class LinkSummary:
     def line(self) -> str:
         if self.kind == "unchanged":
             return f"{self.incidents} incidents, nothing new to link; {self.events} events unchanged"
-        return (f"{self.kind} link: {self.incidents} incidents ({self.new_incidents} new), {self.pairs} pairs compared, "
+        return (f"{self.kind} link: {self.incidents} incidents ({self.new_incidents} new), "
+                f"{self.pairs} pairs compared, "
                 f"{self.links} linked; {self.events_written} events written, {self.events_dropped} dropped")
 
 

@@ -120,8 +120,11 @@ class LinkScore:
         return self.roles_right / self.members if self.members else 1.0
 
     def to_dict(self) -> dict:
-        prf = lambda x: {"precision": round(x.precision, 4), "recall": round(x.recall, 4), "f1": round(x.f1, 4)}  # noqa: E731
-        return {"mode": self.mode, "level": self.level, "incidents": self.incidents, "incidents_in_happenings": self.in_happenings,
+        def prf(x: PRF) -> dict:
+            return {"precision": round(x.precision, 4), "recall": round(x.recall, 4), "f1": round(x.f1, 4)}
+
+        return {"mode": self.mode, "level": self.level, "incidents": self.incidents,
+                "incidents_in_happenings": self.in_happenings,
                 "bcubed": prf(self.bcubed), "pairwise": prf(self.pairwise),
                 "bcubed_happenings": prf(self.bcubed_happenings), "pairwise_happenings": prf(self.pairwise_happenings),
                 "members": self.members, "members_found": self.members_found,

@@ -108,7 +108,10 @@ class EventTables:
                 yield Membership(r[0], r[1], r[2], r[3], bool(r[4]))
 
     def linked_pairs(self) -> Iterator[tuple[int, int, float]]:
-        """(incident a, incident b, weight) of every stored link decision that linked (the caller keeps current ones)."""
+        """(incident a, incident b, weight) of every stored link decision that linked.
+
+        The caller keeps the pairs of current incidents (a re-extraction's replaced ones are dropped there).
+        """
         links = self.tables["link_decisions"]
         q = select(links.c.incident_a, links.c.incident_b, links.c.weight).where(links.c.linked == True)  # noqa: E712
         with self._read() as conn:
@@ -221,19 +224,6 @@ class EventTables:
         with self._read() as conn:
             return int(conn.execute(q).scalar_one())
 
-    def count_events_by(self, key: str, filt: EventFilter | None = None) -> dict[str, int]:
-        """Events counted by ``grade``, ``origins``, ``family`` or ``province``, in SQL."""
-        ev = self.tables["events"]
-        cols = {"family": ev.c.family, "origins": ev.c.origins,
-                "province": func.coalesce(ev.c.admin1_iso, ev.c.country, "unknown"),
-                "grade": ev.c.reliability + func.cast(ev.c.credibility, type_=ev.c.reliability.type)}
-        if key not in cols:
-            raise ValueError(f"cannot count events by {key!r}")
-        col = cols[key]
-        q = select(col.label("k"), func.count()).where(*self._event_conditions(filt or EventFilter())).group_by(col)
-        with self._read() as conn:
-            return {str(k): int(n) for k, n in sorted(conn.execute(q), key=lambda kv: str(kv[0]))}
-
     def event(self, event_id: int, with_incidents: bool = True) -> Event | None:
         """One event with its incidents (current or not: an event may still hold replaced ones) and its links."""
         ev, mem = self.tables["events"], self.tables["event_members"]
@@ -261,11 +251,6 @@ class EventTables:
                 for r in conn.execute(q).mappings():
                     out.append(_link(r))
         return sorted(out, key=lambda x: -x.weight)
-
-    def events_of_report(self, report_id: int) -> list[int]:
-        mem = self.tables["event_members"]
-        with self._read() as conn:
-            return sorted({r[0] for r in conn.execute(select(mem.c.event_id).where(mem.c.report_id == report_id))})
 
     def _event_conditions(self, filt: EventFilter) -> list[ColumnElement]:
         ev, mem, rep = self.tables["events"], self.tables["event_members"], self.tables["reports"]
@@ -317,8 +302,8 @@ class EventTables:
     def withdraw_decision(self, decision_id: int) -> bool:
         table = self.tables["analyst_decisions"]
         with self._write() as conn:
-            return bool(conn.execute(update(table).where(and_(table.c.id == decision_id, table.c.active == True))  # noqa: E712
-                                     .values(active=False)).rowcount)
+            active = and_(table.c.id == decision_id, table.c.active == True)  # noqa: E712
+            return bool(conn.execute(update(table).where(active).values(active=False)).rowcount)
 
 
 def _grade_condition(ev, given: str) -> ColumnElement:
