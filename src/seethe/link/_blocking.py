@@ -12,11 +12,11 @@ and a time.  Each incident is put into blocks keyed by
 
 Incidents that name no province (a nationwide measure, "a North Korean
 restaurant in China") are compared with every incident of their category key
-and bucket, whatever the province; where such a block is larger than
-``vague_block``, only with those sharing one of their rarest words.  A block larger than ``max_block`` is not
-compared pair by pair: each incident meets its ``neighbours`` nearest in time
-(sorted neighbourhood), which keeps the cost near-linear when one province
-and month hold thousands of incidents.
+and bucket, whatever the province.  A block larger than ``max_block``
+(``vague_block`` for those without a province) is split: its members meet
+only those sharing one of their rarest words, or their town or county
+(``_split_large``); a sub-block still larger than ``max_block`` is compared by
+time neighbours (each incident meets its ``neighbours`` nearest).
 """
 
 from __future__ import annotations
@@ -39,12 +39,13 @@ def candidate_pairs(t: IncidentTable, p: LinkParams, new: np.ndarray | None = No
     parts = []
     # Blocks by category key, province and bucket.
     key = _key(catkey[placed], region[placed], bucket[placed])
-    parts.append(_pairs_in_blocks(key, rows[placed], side[placed], t, p, new, vague_only=False))
+    key, in_rows, in_side = _split_large(key, rows[placed], side[placed], t, p, p.data.blocking.max_block, True)
+    parts.append(_pairs_in_blocks(key, in_rows, in_side, t, p, new, vague_only=False))
     # Incidents without a province meet everything of their category key and bucket.
     vague_rows = np.flatnonzero(t.admin1 < 0)
     if len(vague_rows):
         key = _key(catkey, np.zeros_like(catkey), bucket)
-        key, rows, side = _split_large(key, rows, side, t, p)
+        key, rows, side = _split_large(key, rows, side, t, p, p.data.blocking.vague_block, False)
         parts.append(_pairs_in_blocks(key, rows, side, t, p, new, vague_only=True))
     i = np.concatenate([x[0] for x in parts])
     j = np.concatenate([x[1] for x in parts])
@@ -110,26 +111,32 @@ def _pairs_in_blocks(key, rows, side, t: IncidentTable, p: LinkParams, new, vagu
     return rows[a[ok]], rows[b[ok]]
 
 
-def _split_large(key, rows, side, t: IncidentTable, p: LinkParams):
-    """Blocks of incidents without a province larger than ``vague_block``, split by the members' rarest words.
+def _split_large(key, rows, side, t: IncidentTable, p: LinkParams, limit: int, places: bool):
+    """Blocks larger than ``limit`` split by their members' rarest words (and, with ``places``, their places).
 
-    In a dense corpus, "no province" meets a whole month of a category: two
+    In a dense corpus one province, month and category hold hundreds of
+    incidents, and "no province" meets a whole month of a category.  Two
     tellings of one happening there still share a rare word (a name, a place,
-    an unusual term) in their evidence or their reports' openings.  Each
-    member of a large block goes into one sub-block per one of its
-    ``rare_words`` rarest words.
+    an unusual term) in their evidence or their reports' openings, or name one
+    town or county.  Each member of a large block goes into one sub-block per
+    one of its ``rare_words`` rarest words (and its town and county): the
+    cost grows with the corpus, not with its square.
     """
     order = np.argsort(key, kind="stable")
     key, rows, side = key[order], rows[order], side[order]
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else np.zeros(0, np.int64)
     sizes = np.diff(np.concatenate([starts, [len(key)]]))
-    large = np.repeat(sizes > p.data.blocking.vague_block, sizes)
+    large = np.repeat(sizes > limit, sizes)
     if not large.any():
         return key, rows, side
-    words = _rare_words(t, p.data.blocking.rare_words)[rows[large]]  # (m, k), 0 where none
+    words = _rare_words(t, p.data.blocking.rare_words)[rows[large]].astype(np.int64)  # (m, k), 0 where none
+    if places:  # a town or county code, apart from the words' 32-bit hashes
+        units = np.stack([t.unit[rows[large]], t.self_unit[rows[large]]], axis=1).astype(np.int64)
+        words = np.concatenate([words, np.where(units >= 0, units + 2**33, 0)], axis=1)
     k = words.shape[1]
-    sub_key = np.repeat(key[large], k) * np.int64(2**31) ^ words.ravel().astype(np.int64)
-    has = words.ravel() != 0
+    flat = words.ravel()
+    has = flat != 0
+    sub_key = (np.repeat(key[large], k) * np.int64(1_000_003)) ^ (flat * np.int64(0x2545F4914F6CDD1D))
     sub_key = -1 - np.abs(sub_key[has])  # negative: never equal to a small block's key
     return (np.concatenate([key[~large], sub_key]), np.concatenate([rows[~large], np.repeat(rows[large], k)[has]]),
             np.concatenate([side[~large], np.repeat(side[large], k)[has]]))
