@@ -177,7 +177,7 @@ def run_cluster(args, out: dict) -> None:
         print(rate_line(name, int(hits[:, j].sum()), len(hits)))
         out["false_alarm"][name] = {"hits": int(hits[:, j].sum()), "sets": len(hits)}
 
-    print(f"\n## Cluster: power on waves (k incidents in the k nearest towns within 2 days, each from its own report)\n")
+    print("\n## Cluster: power on waves (k incidents in the k nearest towns within 2 days, each from its own report)\n")
     t0 = time.time()
     print("| k | scan (primary) | Knox | Mantel |")
     print("|---|---|---|---|")

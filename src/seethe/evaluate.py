@@ -107,6 +107,11 @@ def _matching(golds: list[dict], preds: list[dict], ok: Callable[[dict, dict], b
     return {g: p for p, g in owner.items()}
 
 
+def match_incidents(golds: list[dict], preds: list[dict], published: dt.date, rule: str = "strict") -> dict[int, int]:
+    """A one-to-one matching of gold to predicted incidents (interchange records) under a rule; gold → pred index."""
+    return _matching(golds, preds, lambda g, p: compatible(rule, g, p, published))
+
+
 @dataclass
 class Counts:
     tp: int = 0

@@ -246,9 +246,184 @@ class Incident:
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
-    """One real-world happening that one or more incidents (from one or more reports) describe."""
+class Reason:
+    """One piece of evidence for or against two incidents being one happening.
 
-    id: str
+    ``weight`` is the comparison level's log2 Bayes factor (its m/u ratio in
+    the Fellegi–Sunter model): positive speaks for a link, negative against.
+    """
+
+    field: str  # category, place, time, text, numbers, actors, source
+    level: str  # the comparison level, e.g. "within", "same_days"
+    weight: float
+    text: str  # for people: "Posong station lies in Samsu County"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "level": self.level, "weight": round(self.weight, 2), "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A scored pair of incidents: the machine's link decision with its reasons."""
+
+    a: int  # incident ids, a < b
+    b: int
+    weight: float  # total match weight (log2 odds)
+    probability: float
+    linked: bool
+    reasons: tuple[Reason, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "weight": round(self.weight, 2), "probability": round(self.probability, 3),
+                "linked": self.linked, "reasons": [r.to_dict() for r in self.reasons]}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRole:
+    """A report's part in an event: an independent origin, or a relay of another report or outlet."""
+
+    report_id: int
+    outlet: str | None
+    published: dt.date | None
+    role: str  # origin or relay
+    rule: str  # the provenance rule that decided (credit, repost, link, shared_passage, hearsay, ..., own_telling)
+    why: str
+    relay_of_report: int | None = None
+    relay_of_outlet: str | None = None  # an outlet whose report is not in the event ("RFA")
+    source_kind: str = "unstated"  # own_informant, official_media, defector, satellite, government, court, reporter
+    reliability: str = "F"
+    root: str | None = None  # the origin at the end of a chain of relays ("report:12", "outlet:RFA")
+
+    @property
+    def origin_key(self) -> str:
+        """What this report's information comes from: itself, the origin its chain of relays ends at, or an outlet."""
+        if self.role == "origin":
+            return f"report:{self.report_id}"
+        if self.root:
+            return self.root
+        if self.relay_of_report is not None:
+            return f"report:{self.relay_of_report}"
+        return f"outlet:{self.relay_of_outlet or 'unknown'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"report_id": self.report_id, "outlet": self.outlet,
+                "published": self.published.isoformat() if self.published else None, "role": self.role,
+                "rule": self.rule, "why": self.why, "relay_of_report": self.relay_of_report,
+                "relay_of_outlet": self.relay_of_outlet, "source_kind": self.source_kind,
+                "reliability": self.reliability, "origin": self.origin_key}
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Independent tellings of one event that disagree on place, time, numbers or outcome."""
+
+    field: str  # place, time, numbers, outcome
+    text: str
+    reports: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "text": self.text, "reports": list(self.reports)}
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An event's corroboration on the Admiralty scale and the rule that gave it."""
+
+    reliability: str  # A-F
+    credibility: int  # 1-6
+    rule: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "reliability": self.reliability, "credibility": self.credibility,
+                "rule": self.rule, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-world happening that one or more incidents (from one or more reports) describe.
+
+    The linker makes it from incidents; the store keeps it and gives it back
+    with its ``id``.  ``incidents`` is filled when an event is read for
+    display; ``incident_ids`` always is.
+    """
+
     category: str
+    location: Location
+    time: TimeSpan
+    incident_ids: tuple[int, ...]
+    report_ids: tuple[int, ...]
+    summary: str = ""
+    categories: tuple[str, ...] = ()
+    roles: tuple[ReportRole, ...] = ()
+    grade: Grade | None = None
+    contradictions: tuple[Contradiction, ...] = ()
+    links: tuple[Link, ...] = ()
+    id: int | None = None
     incidents: tuple[Incident, ...] = field(default_factory=tuple)
+    # Parallel to ``incident_ids``: each incident's report and code (what a decision is replayed by).
+    member_reports: tuple[int, ...] = ()
+    member_categories: tuple[str, ...] = ()
+
+    @property
+    def family(self) -> str:
+        return self.category.split(".", 1)[0]
+
+    @property
+    def origins(self) -> int:
+        """How many independent origins the event's reports rest on."""
+        return len({r.origin_key for r in self.roles}) if self.roles else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as JSON: the interchange record of events (exports, API, ``seethe events --format jsonl``)."""
+        return {
+            "id": self.id, "category": self.category, "categories": list(self.categories or (self.category,)),
+            "summary": self.summary, "location": self.location.to_dict(),
+            "time": {"mention": self.time.mention, "start": self.time.start.isoformat(),
+                     "end": self.time.end.isoformat(), "precision": self.time.precision},
+            "reports": len(self.report_ids), "incidents": len(self.incident_ids), "origins": self.origins,
+            "grade": self.grade.to_dict() if self.grade else None,
+            "contradictions": [c.to_dict() for c in self.contradictions],
+            "roles": [r.to_dict() for r in self.roles],
+            "report_ids": list(self.report_ids), "incident_ids": list(self.incident_ids),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """An analyst's decision about events, kept as data and replayed after every relink.
+
+    Events are named by what survives re-extraction: the reports they hold
+    and their category.  ``kind`` is ``merge`` (``targets`` are two or more
+    events), ``split`` (``targets`` is one event; ``reports`` go apart into
+    their own event) or ``detach`` (one report leaves the event).
+    """
+
+    kind: str
+    targets: tuple["EventAnchor", ...]
+    by: str
+    why: str
+    reports: tuple[int, ...] = ()
+    at: dt.datetime | None = None
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "targets": [t.to_dict() for t in self.targets],
+                "reports": list(self.reports), "by": self.by, "why": self.why,
+                "at": self.at.isoformat() if self.at else None}
+
+
+@dataclass(frozen=True, slots=True)
+class EventAnchor:
+    """An event as a decision names it: its reports and category when the decision was made."""
+
+    category: str
+    report_ids: tuple[int, ...]
+    event_id: int | None = None  # the id it had then (a hint; reports and category decide)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "report_ids": list(self.report_ids), "event_id": self.event_id}

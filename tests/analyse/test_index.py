@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from seethe.analyse import Occurrence, index
+from seethe.analyse import index
 from seethe.analyse.indices import dispersion, pelt, wilson
 from seethe.analyse.simulate import simulate_stream
 

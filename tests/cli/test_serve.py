@@ -9,7 +9,6 @@ import sys
 import time
 
 import httpx
-import pytest
 from click.testing import CliRunner
 
 from seethe.cli import cli, main

@@ -1,6 +1,6 @@
 import pytest
 
-from seethe.geo import gazetteer_for, resolver_for
+from seethe.geo import gazetteer_for
 from seethe.errors import GazetteerError
 from seethe.geo import load_gazetteer
 

@@ -8,10 +8,9 @@ Every function writes ``<stem>.png`` and ``<stem>.svg`` and returns both paths;
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 from matplotlib.figure import Figure

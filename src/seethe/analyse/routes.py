@@ -354,7 +354,7 @@ def reach(occurrences: Iterable[Occurrence], speeds: Mapping[str, Speed | tuple 
         else:
             order = []
         by_mode = {m: feasible(s) for m, s in all_speeds.items()}
-        method = f"exact dynamic programme over subsets (Held-Karp with time windows), bisection on speed"
+        method = "exact dynamic programme over subsets (Held-Karp with time windows), bisection on speed"
     else:
         candidates = _heuristic_orders(prob)
         def order_speed(o):

@@ -21,6 +21,12 @@ COMMANDS = {
     "brief": "seethe.cli.analyse:brief_command",
     "serve": "seethe.cli.serve:serve_command",
     "users": "seethe.cli.serve:users_group",
+    "link": "seethe.cli.events:link_command",
+    "events": "seethe.cli.events:events_command",
+    "event": "seethe.cli.events:event_command",
+    "decide": "seethe.cli.events:decide_group",
+    "export-events": "seethe.cli.events:export_events_command",
+    "link-eval": "seethe.cli.events:link_eval_command",
 }
 
 

@@ -9,6 +9,8 @@ HINTS = {
     "report.encoding": "pass --encoding",
     "report.private_address": "pass --allow-private to allow it",
     "store.url": "give --db a SQLite path or a postgresql:// URL",
+    "usage.event": "seethe events lists the events",
+    "usage.grade": "e.g. --grade B2 or --grade B or --grade 2",
 }
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Callable, Iterable
+from typing import IO, Callable, Iterable
 
+import click
+
+from seethe.cli._errors import note
 from seethe.models import Incident
 
 
@@ -59,3 +62,20 @@ def console():
     from rich.console import Console
 
     return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def export_to(out: str | None, write: Callable[[IO[str]], int], noun: str) -> None:
+    """Run an export writer into ``out`` (a file) or standard output; says how many were written to a file."""
+    try:
+        stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write: {exc.strerror}") from None
+    try:
+        n = write(stream)
+    finally:
+        if out:
+            stream.close()
+        else:
+            stream.flush()
+    if out:
+        note(f"{n} {noun} written to {out}")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
-from seethe.cli._errors import note
 from seethe.cli._options import db_option, filter_options, format_option, profile_option
-from seethe.cli._output import console, count_table, incident_table, write_jsonl
+from seethe.cli._output import console, count_table, export_to, incident_table, write_jsonl
 from seethe.profile import load_profile
 from seethe.services.exports import FORMATS, write_export
 from seethe.services.queries import incident_filter, province_label
@@ -42,20 +40,8 @@ def incidents_command(db, profile, fmt, **filters):
 def export_command(db, profile, fmt, out, **filters):
     """Export stored incidents as CSV, JSON Lines or GeoJSON (streamed; memory stays flat)."""
     filt = incident_filter(load_profile(profile), **filters)
-    try:
-        stream = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout
-    except OSError as exc:
-        raise click.ClickException(f"{out}: cannot write: {exc.strerror}") from None
-    try:
-        with Store(db) as store:
-            n = write_export(store.incidents(filt), fmt, stream)
-    finally:
-        if out:
-            stream.close()
-        else:
-            stream.flush()
-    if out:
-        note(f"{n} incidents written to {out}")
+    with Store(db) as store:
+        export_to(out, lambda stream: write_export(store.incidents(filt), fmt, stream), "incidents")
 
 
 @click.command("stats")

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 from seethe.errors import ProfileError
 from seethe.profile._jsonpos import line_of
 from seethe.profile._schema import (
-    PROFILE_ID, ActorsFile, ActorSpec, Category, CodebookFile, ConfidenceFile, CueRuleSpec, HolidaySpec, HolidaysFile,
-    LexiconFile, Manifest, NotPlacesFile, OutletSpec, OutletsFile,
+    PROFILE_ID, ActorsFile, ActorSpec, Category, CodebookFile, ConfidenceFile, CorroborationFile, CueRuleSpec,
+    HolidaySpec, HolidaysFile, LexiconFile, LinkingFile, Manifest, NotPlacesFile, OutletSpec, OutletsFile,
 )
 
 _PROFILES = Path(__file__).resolve().parent.parent / "profiles"
@@ -189,7 +189,29 @@ class Profile:
 
     @cached_property
     def outlets(self) -> tuple[OutletSpec, ...]:
-        return _load_json(OutletsFile, self.path("outlets")).outlets
+        path = self.path("outlets")
+        outlets = _load_json(OutletsFile, path).outlets
+        names = {o.name for o in outlets}
+        for o in outlets:
+            for other in o.reposts:
+                _require(other in names and other != o.name,
+                         f"outlet {o.name!r} reposts {other!r}, which is not another outlet of this file", path)
+        return outlets
+
+    @cached_property
+    def linking(self) -> LinkingFile:
+        """How incidents are linked into events (compatibility, tolerances, the linkage model)."""
+        path = self.path("linking")
+        data = _load_json(LinkingFile, path)
+        for pair in data.compatible:
+            for code in pair.categories:
+                _require(code in self.codebook.categories, f"unknown category {code!r} in a compatible pair", path)
+        return data
+
+    @cached_property
+    def corroboration(self) -> CorroborationFile:
+        """The corroboration scale, source kinds and grading rules."""
+        return _load_json(CorroborationFile, self.path("corroboration"))
 
     @cached_property
     def actors(self) -> tuple[ActorSpec, ...]:

@@ -42,6 +42,8 @@ class ProfileFiles(_Strict):
     not_places: FileName | None = None
     areas: FileName | None = None  # province areas and border provinces (the analyses)
     travel: FileName | None = None  # speeds by mode and the detour factor (the reach analysis)
+    linking: FileName | None = None  # the event linker's model and blocking (seethe link)
+    corroboration: FileName | None = None  # provenance and grades of events
 
 
 class Manifest(_Strict):
@@ -135,16 +137,141 @@ class HolidaysFile(_Strict):
     comment: str | None = None
 
 
+Letter = Literal["A", "B", "C", "D", "E", "F"]
+LocationPrecision = Literal["site", "city", "county", "province", "country", "unknown"]
+TimePrecision = Literal["day", "week", "month", "season", "year", "unknown"]
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+Domain = Annotated[str, Field(pattern=rf"^{_LABEL}(\.{_LABEL})+$", max_length=200)]
+
+
 class OutletSpec(_Strict):
     name: Name
     aliases: tuple[Name, ...]
-    relay: bool = False
+    relay: bool = False  # mostly repeats others (blogs, aggregators): never an independent origin by itself
+    kind: Literal["news", "wire", "official", "government", "blog", "research", "ngo"] = "news"
+    domains: tuple[Domain, ...] = ()  # its web sites: a link to one of them credits the outlet
+    reposts: tuple[Name, ...] = ()  # outlets whose reports it is known to republish
+    reliability: Letter | None = None  # prior source reliability on the Admiralty scale (A best, F cannot be judged)
 
 
 class OutletsFile(_Strict):
     version: str
     outlets: tuple[OutletSpec, ...]
     comment: str | None = None
+
+
+class CompatiblePair(_Strict):
+    """Two codes one happening can carry in different tellings (a riot: protest to one outlet, violence to another)."""
+
+    categories: tuple[Code, Code]
+    why: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _two_codes(self) -> "CompatiblePair":
+        if self.categories[0] == self.categories[1]:
+            raise ValueError("a compatible pair needs two different codes")
+        return self
+
+
+Probability = Annotated[float, Field(gt=0, lt=1)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z_]+$")]
+
+
+class LevelSpec(_Strict):
+    """One comparison level: how often it is seen among pairs that are one happening (m) and pairs that are not (u)."""
+
+    m: Probability
+    u: Probability
+
+
+class BlockingSpec(_Strict):
+    bucket_days: Annotated[int, Field(ge=1, le=366)] = 30
+    max_buckets: Annotated[int, Field(ge=1, le=60)] = 20  # a span wider than this many buckets is compared within them
+    max_block: Annotated[int, Field(ge=2, le=100000)] = 400  # larger blocks: each incident meets its time neighbours
+    neighbours: Annotated[int, Field(ge=1, le=1000)] = 40
+    vague_block: Annotated[int, Field(ge=2, le=100000)] = 40  # larger blocks without a province split by rare words
+    rare_words: Annotated[int, Field(ge=1, le=20)] = 6
+
+
+class TextSpec(_Strict):
+    very_similar: Probability = 0.5
+    similar: Probability = 0.25
+    some: Probability = 0.1
+    max_words: Annotated[int, Field(ge=4, le=256)] = 32
+    story_words: Annotated[int, Field(ge=4, le=256)] = 48  # content words read from a report's opening
+
+
+class ProvenanceSpec(_Strict):
+    shingle_words: Annotated[int, Field(ge=3, le=20)] = 7
+    min_shared_shingles: Annotated[int, Field(ge=1, le=1000)] = 8  # 8 shingles of 7 words: a shared run of 14
+    background_days: Annotated[int, Field(ge=0, le=3650)] = 10
+    paragraph_window: Annotated[int, Field(ge=0, le=100)] = 2  # paragraphs either side of the evidence compared
+
+
+class LinkingFile(_Strict):
+    """How incidents are linked into events: compatibility, tolerances and the Fellegi–Sunter model's levels."""
+
+    version: str
+    compatible: tuple[CompatiblePair, ...] = ()
+    place_radius_km: dict[Literal["site", "city", "county"], Annotated[float, Field(gt=0, le=500)]]
+    time_tolerance_days: dict[TimePrecision, Annotated[int, Field(ge=0, le=365)]]
+    # The prior that two candidates are one happening is expected_matches divided among the reports the busier
+    # of the two has candidates in, at most max_prior: in a dense province and month two incidents need more
+    # evidence than in a sparse one.
+    expected_matches: Annotated[float, Field(gt=0, le=100)] = 1.0
+    max_prior: Probability = 0.5
+    link_probability: Probability
+    keep_probability: Probability  # link decisions kept for review from this probability up
+    comparisons: dict[Identifier, dict[Identifier, LevelSpec]]
+    blocking: BlockingSpec = BlockingSpec()
+    text: TextSpec = TextSpec()
+    provenance: ProvenanceSpec = ProvenanceSpec()
+    max_event_incidents: Annotated[int, Field(ge=2, le=100000)] = 200
+    comment: str | None = None
+
+
+class SourceKindSpec(_Strict):
+    label: Name
+    reliability: Letter | None = None  # the kind's own reliability when the outlet has no prior
+    shift: Annotated[int, Field(ge=-5, le=5)] = 0  # letters worse (+) or better (-) than the outlet's prior
+
+
+Aspect = Literal["place", "time", "numbers", "outcome"]
+
+
+class CredibilityRule(_Strict):
+    """One rule of the information-credibility scale; the first rule whose conditions hold gives the grade."""
+
+    credibility: Annotated[int, Field(ge=1, le=6)]
+    rule: Annotated[str, Field(min_length=1)]
+    min_origins: Annotated[int, Field(ge=0)] = 0
+    max_origins: Annotated[int, Field(ge=0)] | None = None
+    contradicted: tuple[Aspect, ...] = ()  # holds when any of these is contradicted
+    not_contradicted: tuple[Aspect, ...] = ()  # holds when none of these is
+    min_reliability: Letter | None = None  # the best origin's reliability is this or better
+
+
+class CorroborationFile(_Strict):
+    """The corroboration scale (Admiralty code), outlet-independent priors and the rules that grade an event."""
+
+    version: str
+    reliability: dict[Letter, Name]
+    credibility: dict[Annotated[int, Field(ge=1, le=6)], Name]
+    default_reliability: Letter = "F"
+    source_kinds: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], SourceKindSpec]
+    credibility_rules: tuple[CredibilityRule, ...] = Field(min_length=1)
+    conflicting_outcomes: tuple[tuple[Name, Name], ...] = ()
+    comment: str | None = None
+
+    @model_validator(mode="after")
+    def _complete_scale(self) -> "CorroborationFile":
+        if set(self.reliability) != set("ABCDEF") or set(self.credibility) != set(range(1, 7)):
+            raise ValueError("the scale needs labels for reliability A-F and credibility 1-6")
+        last = self.credibility_rules[-1]
+        if (last.min_origins or last.max_origins is not None or last.contradicted or last.not_contradicted
+                or last.min_reliability):
+            raise ValueError("the last credibility rule must have no conditions (it grades what no other rule does)")
+        return self
 
 
 class ActorSpec(_Strict):
@@ -258,6 +385,16 @@ class FurnitureWords(_Strict):
         return self
 
 
+class EventWords(_Strict):
+    """How reports say where their information comes from and how a happening ended."""
+
+    source_kinds: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], tuple[Term, ...]]
+    new_source: tuple[Term, ...] = ()  # "another source": an outlet's later report with a new source
+    hearsay: tuple[Term, ...] = ()  # "according to reports": the story credited to unnamed media
+    number_words: dict[Term, Annotated[int, Field(ge=0)]] = {}
+    outcomes: dict[Name, tuple[Term, ...]] = {}
+
+
 class LexiconFile(_Strict):
     """A language's words and patterns: what code must not hard-wire."""
 
@@ -281,6 +418,7 @@ class LexiconFile(_Strict):
     place_prefix_types: dict[str, str] = {}
     happening: HappeningWords
     furniture: FurnitureWords
+    events: EventWords | None = None
     comment: str | None = None
 
     @field_validator("patterns")

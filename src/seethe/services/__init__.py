@@ -10,6 +10,8 @@
 * ``protection`` — what a viewer may see (source descriptions withheld, places no finer than a county);
 * ``review`` — confirm, correct or reject an incident, kept across re-extraction;
 * ``views`` — the map's places, the timeline and a report with its evidence, as a role sees them.
+* ``events`` — incidents linked into events (incrementally), analysts'
+  decisions, event details (``seethe.services.events``).
 
 Services sit above the stages and the store and below the faces.
 """
@@ -21,7 +23,8 @@ from seethe._lazy import lazy_exports
 _EXPORTS = {
     **dict.fromkeys(["Failure", "IngestOptions", "IngestSummary", "ReextractResult", "extract_one", "ingest",
                      "reextract"], "seethe.services.corpus"),
-    **dict.fromkeys(["CSV_COLUMNS", "FORMATS", "export_chunks", "flat_row", "geojson_feature", "write_export"],
+    **dict.fromkeys(["CSV_COLUMNS", "EVENT_CSV_COLUMNS", "FORMATS", "event_flat_row", "export_chunks", "flat_row",
+                     "geojson_feature", "write_event_export", "write_export"],
                     "seethe.services.exports"),
     **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "places_within", "province_code",
                      "province_label"],

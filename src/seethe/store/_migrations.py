@@ -128,10 +128,18 @@ def _backfill_review_keys(conn: Connection, incidents) -> None:
         conn.execute(stmt, batch[k:k + 5000])
 
 
+def _v4_events(conn: Connection) -> None:
+    """Events, their members, link decisions with reasons, analysts' decisions and link runs."""
+    meta = build_metadata(4)
+    for name in ("link_runs", "events", "event_members", "link_decisions", "analyst_decisions"):
+        meta.tables[name].create(conn)
+
+
 STEPS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_initial),
     (2, _v2_subdivision_and_time_index),
     (3, _v3_queries_that_scale),
+    (4, _v4_events),
     (5, _v5_workbench),
 ]
 LATEST = STEPS[-1][0]

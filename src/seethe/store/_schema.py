@@ -11,6 +11,21 @@ from sqlalchemy import (
 )
 
 
+def _where_and_when() -> list[Column]:
+    """The resolved place and the time span, as incidents and events both store them."""
+    return [
+        Column("admin1_iso", String(16), nullable=True),
+        Column("country", String(8), nullable=True),
+        Column("lat", Float, nullable=True),
+        Column("lon", Float, nullable=True),
+        Column("location_precision", String(16), nullable=False),
+        Column("time_mention", Text, nullable=True),
+        Column("time_start", Date, nullable=False),
+        Column("time_end", Date, nullable=False),
+        Column("time_precision", String(16), nullable=False),
+    ]
+
+
 def build_metadata(version: int) -> MetaData:
     """The tables at schema ``version``."""
     metadata = MetaData()
@@ -61,15 +76,7 @@ def build_metadata(version: int) -> MetaData:
         Column("place_name", Text, nullable=True),
         Column("place_mention", Text, nullable=True),
         Column("admin2", Text, nullable=True),
-        Column("admin1_iso", String(16), nullable=True),
-        Column("country", String(8), nullable=True),
-        Column("lat", Float, nullable=True),
-        Column("lon", Float, nullable=True),
-        Column("location_precision", String(16), nullable=False),
-        Column("time_mention", Text, nullable=True),
-        Column("time_start", Date, nullable=False),
-        Column("time_end", Date, nullable=False),
-        Column("time_precision", String(16), nullable=False),
+        *_where_and_when(),
         Column("actors", Text, nullable=False),  # JSON list
         Column("reported_by", Text, nullable=False),  # JSON list
         Column("evidence_text", Text, nullable=False),
@@ -112,6 +119,8 @@ def build_metadata(version: int) -> MetaData:
         reports = metadata.tables["reports"]
         Index("ix_reports_outlet", reports.c.outlet)
         Index("ix_reports_published", reports.c.published)
+    if version >= 4:
+        _event_tables(metadata)
     del incidents
     if version >= 5:
         _workbench_tables(metadata)
@@ -173,6 +182,78 @@ def _workbench_tables(metadata: MetaData) -> None:
         Column("target", Text, nullable=False),
         Column("detail", Text, nullable=False),  # JSON
         Column("reason", Text, nullable=False),
+    )
+
+
+def _event_tables(metadata: MetaData) -> None:
+    """Events, their members, the machine's link decisions and analysts' decisions (schema v4)."""
+    Table(
+        "events", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("category", String(64), nullable=False),
+        Column("family", String(32), nullable=False),
+        Column("summary", Text, nullable=False),
+        Column("place_name", Text, nullable=True),
+        Column("place_id", String(64), nullable=True),
+        *_where_and_when(),
+        Column("reports", Integer, nullable=False),
+        Column("incidents", Integer, nullable=False),
+        Column("origins", Integer, nullable=False),
+        Column("reliability", String(1), nullable=False),
+        Column("credibility", Integer, nullable=False),
+        Column("contradictions", Integer, nullable=False),
+        Column("detail", Text, nullable=False),  # JSON: categories, roles, grade rule and reasons, contradictions
+        Column("linked_at", DateTime(timezone=True), nullable=False),
+        Index("ix_events_time", "time_start", "id"),
+        Index("ix_events_category_time", "category", "time_start", "id"),
+        Index("ix_events_family_time", "family", "time_start", "id"),
+        Index("ix_events_admin1_time", "admin1_iso", "time_start", "id"),
+        Index("ix_events_origins", "origins", "time_start"),
+        Index("ix_events_grade", "reliability", "credibility"),
+    )
+    Table(
+        "event_members", metadata,
+        Column("incident_id", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+        Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+        Column("report_id", Integer, nullable=False),
+        Column("category", String(64), nullable=False),
+        Column("role", String(8), nullable=False),  # the report's role in the event: origin or relay
+        Index("ix_event_members_event", "event_id"),
+        Index("ix_event_members_report", "report_id"),
+    )
+    Table(
+        "link_decisions", metadata,
+        Column("incident_a", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+        Column("incident_b", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+        Column("weight", Float, nullable=False),
+        Column("probability", Float, nullable=False),
+        Column("linked", Boolean, nullable=False),
+        Column("reasons", Text, nullable=False),  # JSON list of {field, level, weight, text}
+        Column("run_id", Integer, ForeignKey("link_runs.id"), nullable=False),
+        Index("ix_link_decisions_b", "incident_b"),
+    )
+    Table(
+        "analyst_decisions", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("kind", String(16), nullable=False),  # merge, split, detach
+        Column("made_by", Text, nullable=False),
+        Column("made_at", DateTime(timezone=True), nullable=False),
+        Column("why", Text, nullable=False),
+        Column("targets", Text, nullable=False),  # JSON list of {category, report_ids, event_id}
+        Column("reports", Text, nullable=False),  # JSON list of report ids (split, detach)
+        Column("active", Boolean, nullable=False, default=True),
+    )
+    Table(
+        "link_runs", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("started_at", DateTime(timezone=True), nullable=False),
+        Column("kind", String(16), nullable=False),  # full or incremental
+        Column("settings", String(64), nullable=False),  # fingerprint of the linking settings used
+        Column("incidents", Integer, nullable=False),
+        Column("new_incidents", Integer, nullable=False),
+        Column("events_written", Integer, nullable=False),
+        Column("seconds", Float, nullable=True),
+        Column("model", Text, nullable=True),  # JSON: the linkage model fitted (full links) or used
     )
 
 

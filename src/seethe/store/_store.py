@@ -12,13 +12,14 @@ from typing import Any, Callable, Iterator, Literal
 
 from sqlalchemy import Integer, and_, column, create_engine, event, exists, func, or_, select, text, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.sql import ColumnElement
 
 from seethe._version import __version__
 from seethe.errors import StoreError, redact
 from seethe.models import MAX_SPAN, Incident, Location, Report, ReportRef, TimeSpan
 from seethe.store._keys import review_key
+from seethe.store._events import EventTables
 from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
 from seethe.store._workbench import WorkbenchMixin
@@ -116,7 +117,7 @@ def clean_text(value: str | None) -> str | None:
     return value.replace("\x00", "\ufffd")
 
 
-class Store(WorkbenchMixin):
+class Store(WorkbenchMixin, EventTables):
     """The one object that owns the database: reports, incidents and extraction runs.
 
     Constructing a ``Store`` does nothing; ``open()`` connects and migrates.
@@ -283,6 +284,17 @@ class Store(WorkbenchMixin):
                 yield _stored_report(r)
             last = rows[-1]["id"]
 
+    def reports_by_ids(self, ids: list[int], batch: int = 500) -> Iterator[StoredReport]:
+        """The stored reports with these ids (any order in, id order out per batch), read in batches."""
+        reports = self.tables["reports"]
+        wanted = sorted(set(ids))
+        for k in range(0, len(wanted), batch):
+            with self._read() as conn:
+                rows = list(conn.execute(select(reports).where(reports.c.id.in_(wanted[k:k + batch]))
+                                         .order_by(reports.c.id)).mappings())
+            for r in rows:
+                yield _stored_report(r)
+
     def report(self, report_id: int) -> StoredReport | None:
         reports = self.tables["reports"]
         with self._read() as conn:
@@ -326,6 +338,17 @@ class Store(WorkbenchMixin):
                 return
             after = (rows[-1].time.start, rows[-1].id)
             left = None if left is None else left - len(rows)
+
+    def incidents_by_ids(self, ids: list[int]) -> list[Incident]:
+        """These incidents, current or not (an event may still hold ones a re-extraction replaced)."""
+        out: list[Incident] = []
+        for k in range(0, len(ids), 500):
+            out.extend(self.incidents(IncidentFilter(ids=tuple(ids[k:k + 500])), current_only=False))
+        return out
+
+    def _insert(self, table):
+        """An INSERT for this database's dialect (with ON CONFLICT)."""
+        return _dialect_insert(self.engine.dialect.name)(table)
 
     def count_incidents(self, filt: IncidentFilter | None = None, current_only: bool = True) -> int:
         inc = self.tables["incidents"]

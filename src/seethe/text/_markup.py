@@ -15,6 +15,7 @@ import bisect
 import html
 import re
 from array import array
+from typing import Iterator
 
 from seethe.text._budget import WorkBudget
 
@@ -311,3 +312,39 @@ def to_plain_text(content: str, media_type: str, budget: WorkBudget | None = Non
     else:
         text, offsets = plain_text_lines(content, budget)
     return text.translate(_PUNCT), offsets
+
+
+_MD_LINK = re.compile(r"\]\(\s*+<?([^)\s>\]]{1,2000}+)>?(?:\s++\"[^\"]*+\")?\s*+\)")
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>\"')\]]{1,2000}+")
+_HREF = re.compile(r"""(?:^|\s)href\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'>]++))""", re.I)
+
+
+def _hrefs(source: str) -> Iterator[str]:
+    """``href`` of every ``<a>`` start tag, read with the page tokenizer (linear on broken markup)."""
+    pos = 0
+    while pos < len(source):
+        m = _HTML_TOKEN.match(source, pos)
+        pos = m.end()
+        if m.group("tag") is None or m.group("end") or m.group("tag").lower() != "a":
+            continue
+        href = _HREF.search(m.group("attrs"))
+        if href:
+            value = html.unescape(next(g for g in href.groups() if g is not None)).strip()
+            if value:
+                yield value
+
+
+def links_in(content: str, media_type: str) -> list[str]:
+    """The addresses a report links to: ``<a href>`` in HTML, ``[text](url)`` in Markdown, bare URLs in any text.
+
+    Relative links are kept as written; the caller decides what they point at.
+    """
+    found: list[str] = []
+    if "html" in media_type:
+        found.extend(_hrefs(content))
+    elif "markdown" in media_type:
+        found.extend(m.group(1) for m in _MD_LINK.finditer(content))
+    for m in _BARE_URL.finditer(content):
+        url = m.group(0).rstrip(".,;:")
+        found.append(html.unescape(url) if "html" in media_type else url)  # "&amp;" in a page's text is "&"
+    return list(dict.fromkeys(found))
