@@ -119,6 +119,24 @@ def test_an_incident_an_analyst_rejects_leaves_its_event_at_the_next_link(store,
     assert all(rfa_incident not in e.incident_ids for e in store.events())
 
 
+def test_an_incident_an_analyst_corrects_is_linked_again_by_what_it_now_says(store, write_file, profile):
+    from seethe.services.review import review_incident
+
+    ingest_reports(store, write_file, ["a.txt", "b.txt", "c.txt"])
+    service.link(store)
+    event = leaflet_event(store)
+    rfa_incident = next(i.id for i in store.incidents() if i.report.outlet == "RFA")
+    review_incident(store, profile, rfa_incident, "correct", reason="it was in Chongjin", user="analyst",
+                    place="Chongjin")
+    summary = service.link(store)
+    assert summary.kind == "incremental" and summary.new_incidents == 1
+    now = store.event(event.id)
+    assert rfa_incident not in now.incident_ids and len(now.report_ids) == 2
+    moved = next(e for e in store.events() if rfa_incident in e.incident_ids)
+    assert moved.id != event.id and moved.location.name == "Chongjin" and len(moved.report_ids) == 1
+    assert service.link(store).kind == "unchanged"
+
+
 def test_a_merge_is_replayed_after_every_link(store, write_file):
     ingest_reports(store, write_file, ["a.txt", "d.txt"])
     service.link(store)

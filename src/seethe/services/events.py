@@ -108,7 +108,8 @@ def link(store: Store, *, profile: str | Profile = "kp", full: bool = False,
     fingerprint = settings_fingerprint(prof) + ":" + _decisions_fingerprint(decisions)
     last = store.last_link_run()
     full = full or last is None or last["settings"].split(":")[0] != fingerprint.split(":")[0]
-    if not full and last["settings"] == fingerprint and store.count_unlinked() == (0, 0):
+    corrected = [] if full else store.corrected_since(last["started_at"])
+    if not full and last["settings"] == fingerprint and store.count_unlinked() == (0, 0) and not corrected:
         # Nothing new, nothing replaced, no new decision: counted in SQL, nothing read.
         return LinkSummary("unchanged", incidents=store.count_incidents(), events=store.count_events())
     progress("reading incidents")
@@ -116,7 +117,7 @@ def link(store: Store, *, profile: str | Profile = "kp", full: bool = False,
     prev = _Previous.read(store.memberships())
     clock.lap("read")
     rows_prev = np.array([prev.event_of.get(int(k), -1) for k in t.id.tolist()], dtype=np.int64)
-    new = np.ones(t.n, bool) if full else rows_prev < 0
+    new = np.ones(t.n, bool) if full else (rows_prev < 0) | np.isin(t.id, corrected)
     summary = LinkSummary("full" if full else "incremental", incidents=t.n, new_incidents=int(new.sum()))
     if not full and not new.any() and not prev.stale and last["settings"] == fingerprint:
         summary.kind = "unchanged"
@@ -129,6 +130,9 @@ def link(store: Store, *, profile: str | Profile = "kp", full: bool = False,
     run_id = store.start_link_run(summary.kind, fingerprint, t.n, summary.new_incidents, model.to_dict())
     if prev.stale:
         store.drop_stale_links()
+    if corrected:
+        # Their stored links were scored on what the analyst corrected; the new pairs replace them.
+        store.forget_links(corrected)
     labels = _labels(store, t, scored, rows_prev, new, full, q)
     labels, notes = replay(t, labels, decisions, q)
     summary.notes.extend(notes)

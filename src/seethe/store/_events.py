@@ -98,6 +98,18 @@ class EventTables:
                                  .where(~_linkable(inc))).scalar_one()
         return int(new), int(stale)
 
+    def corrected_since(self, when: dt.datetime) -> list[int]:
+        """Linkable incidents an analyst corrected (category, place or time) at or after ``when``.
+
+        A correction rewrites the incident in place, so the last link's scores
+        and groups no longer describe it: the next link compares it again.
+        """
+        inc, reviews = self.tables["incidents"], self.tables["reviews"]
+        keys = select(reviews.c.review_key).where(and_(reviews.c.action == "correct", reviews.c.created_at >= when))
+        q = select(inc.c.id).where(_linkable(inc), inc.c.review_key.in_(keys)).order_by(inc.c.id)
+        with self._read() as conn:
+            return [int(r[0]) for r in conn.execute(q)]
+
     def memberships(self) -> Iterator[Membership]:
         """Every incident's event (current incidents and those a re-extraction replaced or an analyst rejected,
         which count as gone), streamed."""
@@ -127,6 +139,18 @@ class EventTables:
         with self._write() as conn:
             return conn.execute(delete(links).where(or_(links.c.incident_a.in_(stale),
                                                         links.c.incident_b.in_(stale)))).rowcount or 0
+
+    def forget_links(self, incident_ids: Iterable[int]) -> int:
+        """Forget the link decisions about these incidents (they are compared afresh); how many went."""
+        links = self.tables["link_decisions"]
+        ids = sorted(set(incident_ids))
+        gone = 0
+        with self._write() as conn:
+            for k in range(0, len(ids), _BATCH):
+                part = ids[k:k + _BATCH]
+                gone += conn.execute(delete(links).where(or_(links.c.incident_a.in_(part),
+                                                             links.c.incident_b.in_(part)))).rowcount or 0
+        return gone
 
     def add_links(self, found: Iterable[Link], run_id: int) -> int:
         """Store link decisions (a pair decided again replaces its old decision)."""
