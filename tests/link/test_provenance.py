@@ -41,6 +41,44 @@ def test_crediting_an_outlet_not_collected_relays_that_outlet(profile, incident)
     assert event.origins == 1 and event.roles[0].origin_key == "outlet:RFA"
 
 
+WIRE = ("SEOUL (Reuters) - Leaflets criticizing Kim Jong Un were found near Hyesan station on New Year's Day, "
+        "a source in Ryanggang Province told Reuters.")
+
+
+@pytest.mark.parametrize("text, wire", [
+    (WIRE, "Reuters"),
+    ("By AFP\n\nLeaflets were found near Hyesan station.", "AFP"),
+    ("Leaflets were found near Hyesan station, residents said. -- AFP", "AFP"),
+    ("Leaflets were found.\n\nCopyright 2016, RFA. Used with the permission of Radio Free Asia.", "RFA"),
+    ("News | South China Morning Post | 6:02 AM\n\nLeaflets were found.", "South China Morning Post"),
+])
+def test_a_page_names_the_outlet_whose_own_report_it_carries(p, report, text, wire):
+    assert report_info(10, report(text, outlet="Thanh Nien"), text, p).byline == wire
+
+
+@pytest.mark.parametrize("text, outlet", [
+    ("Leaflets were found near Hyesan station, a source told Reuters.", "Thanh Nien"),  # a credit, not a byline
+    ("Teen sentenced after watching Squid Game — Radio Free Asia\n\nThe student was caught.", "Gigazine"),  # a headline
+    ("SEOUL (Reuters) - Leaflets were found near Hyesan station.", "Reuters"),  # the page's own outlet
+])
+def test_credits_headlines_and_the_pages_own_byline_are_not_another_outlets_byline(p, report, text, outlet):
+    assert report_info(10, report(text, outlet=outlet), text, p).byline is None
+
+
+def test_the_first_page_carrying_a_wire_report_stands_for_it_and_later_copies_relay_it(profile, p, incident, report):
+    first = report(WIRE, outlet="Thanh Nien", published="2016-01-05")
+    copy = report("UPDATED " + WIRE, outlet="Lincoln Daily News", published="2016-01-06")
+    infos = {10: report_info(10, first, first.text, p), 11: report_info(11, copy, copy.text, p)}
+    roles, event = roles_of(profile, [
+        incident(1, 10, outlet="Thanh Nien", credits=("Reuters",), evidence=WIRE),
+        incident(2, 11, outlet="Lincoln Daily News", published="2016-01-06", credits=("Reuters",), evidence=WIRE),
+    ], infos)
+    assert (roles[10].role, roles[10].rule, roles[10].relay_of_outlet) == ("origin", "byline", "Reuters")
+    assert roles[10].reliability == "B"  # graded as Reuters, not as the unknown carrier
+    assert (roles[11].role, roles[11].relay_of_report) == ("relay", 10)
+    assert event.origins == 1
+
+
 def test_a_governments_statement_is_a_source_not_a_publication(profile, incident):
     roles, _ = roles_of(profile, [
         incident(1, 10, outlet="Yonhap", credits=("NIS",), category="elite.purge", place=None,

@@ -10,6 +10,7 @@ them, and no other, so a misspelt level is an error naming the file.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -192,6 +193,13 @@ class LinkParams:
             "outcome": {t: name for name, terms in w.outcomes.items() for t in terms},
             "number": dict(self.number_words),
         })
+
+    @cached_property
+    def byline_patterns(self) -> tuple[re.Pattern, ...]:
+        """The lexicon's byline patterns with {outlet} standing for every outlet's name and alias."""
+        names = sorted({a for o in self.profile.outlets for a in (o.name, *o.aliases)}, key=len, reverse=True)
+        outlet = "(?P<outlet>" + "|".join(re.escape(n) for n in names) + r")(?!\w)"
+        return tuple(re.compile(t.replace("{outlet}", outlet)) for t in self.events_words.byline) if names else ()
 
     @cached_property
     def outcome_names(self) -> tuple[str, ...]:

@@ -59,6 +59,7 @@ class ReportInfo:
     paragraphs: tuple[tuple[int, int, frozenset[int]], ...] = ()  # (start, end, shingles) of each paragraph
     source_kind: str | None = None  # the first kind of source the whole text names
     new_source: bool = False
+    byline: str | None = None  # another outlet whose own report this page carries ("SEOUL (Reuters) -")
 
 
 def report_info(report_id: int, report: Report, plain_text: str, p: LinkParams, passages: bool = True) -> ReportInfo:
@@ -83,7 +84,18 @@ def report_info(report_id: int, report: Report, plain_text: str, p: LinkParams, 
     kind = next((k for k in p.source_kinds if k in kinds), None)
     fresh = any(name == "new_source" for name, _ in found)
     return ReportInfo(report_id, own, report.published, report.url, frozenset(links), frozenset(outlets),
-                      paragraph_shingles(plain_text, p.data.provenance.shingle_words) if passages else (), kind, fresh)
+                      paragraph_shingles(plain_text, p.data.provenance.shingle_words) if passages else (), kind, fresh,
+                      byline_outlet(plain_text, own, p))
+
+
+def byline_outlet(plain_text: str, own: str | None, p: LinkParams) -> str | None:
+    """The outlet whose own report the page carries under its byline, when that is not the page's outlet."""
+    for pattern in p.byline_patterns:
+        for m in pattern.finditer(plain_text):
+            outlet = p.canonical_outlet(m.group("outlet"))
+            if outlet != own:
+                return outlet
+    return None
 
 
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
@@ -170,7 +182,7 @@ def assign_roles(tellings: list[Telling], p: LinkParams) -> list[ReportRole]:
     roles: list[ReportRole] = []
     for k, tell in enumerate(ordered):
         earlier = ordered[:k]
-        role = (_by_credit(tell, earlier, p) or _by_repost(tell, earlier, p) or _by_link(tell, earlier)
+        role = (_by_byline(tell, earlier) or _by_credit(tell, earlier, p) or _by_repost(tell, earlier, p) or _by_link(tell, earlier)
                 or _by_passage(tell, earlier, p) or _by_hearsay(tell, roles) or _by_relay_outlet(tell, roles, p)
                 or _by_background(tell, roles, first_day, p) or _by_retelling(tell, roles, p)
                 or _origin(tell, earlier))
@@ -214,6 +226,28 @@ def _role(tell: Telling, role: str, rule: str, why: str, report: int | None = No
 
 def _earliest_by(outlet: str, earlier: list[Telling]) -> Telling | None:
     return next((e for e in earlier if e.info.outlet == outlet), None)
+
+
+def _by_byline(tell: Telling, earlier: list[Telling]) -> ReportRole | None:
+    """A page that carries another outlet's own report under that outlet's byline is that report here.
+
+    The first page to carry it stands for it (an origin, graded as that outlet); later pages carrying the same
+    byline, and the outlet's own page when collected later, relay it.  Counting it once either way, the number of
+    independent origins is what it would be with the outlet's page in the corpus.
+    """
+    wire = tell.info.byline
+    if wire is None or tell.newer_story:  # the byline is the newer story's; this happening is its background
+        return None
+    own = _earliest_by(wire, earlier)
+    if own is not None:
+        return _role(tell, "relay", "byline", f"carries {wire}'s report, whose own page of {_day(own)} is in the event",
+                     report=own.info.id)
+    carrier = next((e for e in earlier if e.info.byline == wire), None)
+    if carrier is not None:
+        return _role(tell, "relay", "byline", f"carries the same {wire} report as the {carrier.info.outlet or 'other'} "
+                     f"page of {_day(carrier)}", report=carrier.info.id)
+    return _role(tell, "origin", "byline", f"carries {wire}'s own report under its byline ({wire}'s page is not in "
+                 "the corpus)", outlet=wire)
 
 
 def _by_credit(tell: Telling, earlier: list[Telling], p: LinkParams) -> ReportRole | None:
@@ -347,7 +381,9 @@ def _day(tell: Telling) -> str:
 def _with_source(role: ReportRole, tell: Telling, before: list[ReportRole], p: LinkParams) -> ReportRole:
     """The role with its kind of source and its reliability (a relay carries what it relays)."""
     kind = tell.source_kind or tell.info.source_kind or _kind_of_credits(tell, p) or "unstated"
-    if role.role == "origin":
+    if role.role == "origin" and role.relay_of_outlet is not None:  # another outlet's report under its byline
+        letter = origin_reliability(role.relay_of_outlet, kind, p)
+    elif role.role == "origin":
         letter = origin_reliability(tell.info.outlet, kind, p)
     elif role.relay_of_report is not None:
         letter = next((r.reliability for r in before if r.report_id == role.relay_of_report),

@@ -393,6 +393,21 @@ class EventWords(_Strict):
     hearsay: tuple[Term, ...] = ()  # "according to reports": the story credited to unnamed media
     number_words: dict[Term, Annotated[int, Field(ge=0)]] = {}
     outcomes: dict[Name, tuple[Term, ...]] = {}
+    # How a page shows that its text is another outlet's own report ("SEOUL (Reuters) -", "Used with the
+    # permission of Radio Free Asia"): regular expressions in which {outlet} stands for any outlet's name.
+    byline: tuple[Term, ...] = ()
+
+    @field_validator("byline")
+    @classmethod
+    def _byline_compiles(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in v:
+            if "{outlet}" not in pattern:
+                raise ValueError(f"byline pattern {pattern!r} has no {{outlet}}")
+            try:
+                re.compile(pattern.replace("{outlet}", "(?:x)"))
+            except re.error as exc:
+                raise ValueError(f"byline pattern {pattern!r} is not a valid regular expression: {exc}") from None
+        return v
 
 
 class LexiconFile(_Strict):
