@@ -14,22 +14,11 @@ from seethe.store import Store
 from tests.conftest import BACKENDS, _drop_postgres, _fresh_postgres_url
 from seethe.services import IngestOptions, ingest, reextract, write_event_export
 from seethe.services import events as service
-
-TELLINGS = {
-    "a.txt": ("2016-01-05", "Daily NK", "Leaflets criticizing Kim Jong Un were found near Hyesan station on New "
-              "Year's Day, a source in Ryanggang Province told Daily NK."),
-    "b.txt": ("2016-01-07", "RFA", "Anti-regime leaflets were discovered near Hyesan station on New Year's Day, a "
-              "resident of Hyesan told RFA."),
-    "c.txt": ("2016-01-08", "Asia Press", "Leaflets attacking Kim Jong Un turned up near the station in Hyesan on "
-              "New Year's Day, a reporting partner of Asia Press said."),
-    "d.txt": ("2016-03-20", "Daily NK", "Merchants protested against market fees at Chongjin's Sunam market on "
-              "March 15, a source in North Hamgyong Province told Daily NK."),
-}
+from tests.happenings import telling_text, write_tellings
 
 
 def write_reports(write_file, names):
-    return [str(write_file(f"r/{n}", f"Published: {TELLINGS[n][0]}\nOutlet: {TELLINGS[n][1]}\n\n{TELLINGS[n][2]}\n"))
-            for n in names]
+    return [str(write_file(f"r/{n}", telling_text(n))) for n in names]
 
 
 def ingest_reports(store, write_file, names):
@@ -45,12 +34,7 @@ def linked(request, tmp_path_factory):
         url, name = f"sqlite:///{folder / 'seethe.db'}", None
     else:
         url, name = _fresh_postgres_url()
-    paths = []
-    for n in ("a.txt", "b.txt", "d.txt"):
-        path = folder / n
-        date, outlet, text = TELLINGS[n]
-        path.write_text(f"Published: {date}\nOutlet: {outlet}\n\n{text}\n", encoding="utf-8")
-        paths.append(str(path))
+    paths = write_tellings(folder, ("a.txt", "b.txt", "d.txt"))
     with Store(url) as store:
         assert ingest(paths, store, opts=IngestOptions()).failed == 0
         service.link(store)

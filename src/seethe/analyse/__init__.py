@@ -23,6 +23,7 @@ for people::
 
 from seethe.analyse import charts, simulate
 from seethe.analyse._records import Occurrence, occurrence_from_incident
+from seethe.analyse._results import stating_first
 from seethe.analyse.brief import brief
 from seethe.analyse.delays import DelayFit, DelayResult, NowcastMonth, delay
 from seethe.analyse.indices import IndexResult, index
@@ -34,5 +35,6 @@ from seethe.analyse.spacetime import ClusterResult, cluster
 __all__ = [
     "ClusterResult", "DelayFit", "DelayResult", "IndexResult", "NowcastMonth", "Occurrence", "ReachResult", "Speed",
     "Town", "brief", "charts", "cluster", "delay", "index", "occurrence_from_incident", "reach", "simulate",
-    "simulate_background", "simulate_roundup", "simulate_stream", "simulate_wave", "towns_from_places",
+    "simulate_background", "simulate_roundup", "simulate_stream", "simulate_wave", "stating_first",
+    "towns_from_places",
 ]

@@ -54,6 +54,11 @@ class ResultMixin:
         return lines
 
 
+def stating_first(result: Any, assumption: str) -> Any:
+    """The result with one more assumption, stated before the analysis's own (what was counted, and why)."""
+    return dataclasses.replace(result, assumptions=(assumption, *result.assumptions))
+
+
 def add_counts(*counts: dict[str, int]) -> dict[str, int]:
     out: dict[str, int] = {}
     for c in counts:

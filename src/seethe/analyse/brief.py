@@ -4,7 +4,8 @@
 escaped) and a PDF (matplotlib's PdfPages: text pages and the same charts),
 both from pure-Python packages.  An analysis that cannot run on the period's
 records (too few, no dates) is reported as not run, with the reason; the
-brief is still written.
+brief is still written.  When the corpus is linked, the period's events are
+listed with their grades (how well each is corroborated).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from matplotlib.figure import Figure
 
 from seethe.analyse import charts
 from seethe.analyse._records import Occurrence
+from seethe.analyse._results import stating_first
 from seethe.analyse.delays import delay
 from seethe.analyse.indices import index
 from seethe.analyse.routes import reach
 from seethe.analyse.spacetime import cluster
 from seethe.errors import AnalysisError
+from seethe.models import Event
 
 METHODS = (
     ("Reach", "Could one person have done all of a set of incidents? Each incident is a time window (its span) and "
@@ -64,11 +67,14 @@ class Section:
     error: str | None = None
 
 
-def _run(title: str, fn: Callable[[], Any], figure: Callable[[Any], Figure] | None = None) -> tuple[Section, Any]:
+def _run(title: str, fn: Callable[[], Any], figure: Callable[[Any], Figure] | None = None,
+         counted: str | None = None) -> tuple[Section, Any]:
     try:
         result = fn()
     except AnalysisError as exc:
         return Section(title, (), None, exc.one_line()), None
+    if counted:
+        result = stating_first(result, counted)
     return Section(title, tuple(result.describe()), figure(result) if figure else None), result
 
 
@@ -90,7 +96,26 @@ def _table(occs: Sequence[Occurrence], limit: int) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
 
-def _html(title: str, period: str, occs: Sequence[Occurrence], sections: Sequence[Section], limit: int) -> str:
+EVENT_COLUMNS = ("event", "category", "place", "province", "span", "reports", "origins", "grade", "why this grade")
+
+
+def _event_cells(e: Event) -> list[str]:
+    g = e.grade
+    return [str(e.id), e.category, e.location.name or "", e.location.admin1_iso or e.location.country or "",
+            f"{e.time.start} to {e.time.end}", str(len(e.report_ids)), str(e.origins), g.code if g else "",
+            g.rule if g else "not graded"]
+
+
+def _event_table(events: Sequence[Event], limit: int) -> str:
+    rows = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _event_cells(e)) + "</tr>"
+            for e in events[:limit]]
+    head = "".join(f"<th>{h}</th>" for h in EVENT_COLUMNS)
+    more = f"<p>… and {len(events) - limit} more.</p>" if len(events) > limit else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+
+
+def _html(title: str, period: str, occs: Sequence[Occurrence], sections: Sequence[Section], limit: int,
+          events: Sequence[Event] = (), counted: str | None = None) -> str:
     e = html.escape
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
@@ -98,7 +123,12 @@ def _html(title: str, period: str, occs: Sequence[Occurrence], sections: Sequenc
              "pre{background:#f6f6f6;padding:0.6em;white-space:pre-wrap;font-size:0.85em}"
              ".error{color:#a00}img{max-width:100%}</style></head><body>",
              f"<h1>{e(title)}</h1><p>{e(period)}; {len(occs)} occurrence(s).</p>",
+             f"<p>{e(counted)}</p>" if counted else "",
              "<h2>Occurrences</h2>", _table(occs, limit)]
+    if events:
+        parts += ["<h2>Events and their grades</h2>",
+                  "<p>Grades are on the Admiralty scale: the best independent origin's reliability (A-F) and the "
+                  "information's credibility (1-6).</p>", _event_table(events, limit)]
     for s in sections:
         parts.append(f"<h2>{e(s.title)}</h2>")
         if s.error:
@@ -130,12 +160,16 @@ def _text_pages(pdf: PdfPages, heading: str, lines: Sequence[str], per_page: int
 def brief(occurrences: Iterable[Occurrence], path: str | Path, *, title: str = "Seethe brief",
           start: dt.date | None = None, end: dt.date | None = None, as_of: dt.date | None = None,
           reach_category: str = "dissent.leaflet_graffiti", reach_mode: str = "rail", permutations: int = 999,
-          table_limit: int = 200, seed: int = 0) -> dict[str, Path]:
+          table_limit: int = 200, seed: int = 0, events: Iterable[Event] = (),
+          counted: str | None = None) -> dict[str, Path]:
     """Write ``path`` (.html) and the same brief as PDF beside it; return both paths.
 
     The period is ``start``..``end`` (default: all occurrences); clustering,
     reach and the table use the period's occurrences, delays and the index use
-    everything up to ``end`` (they need history).
+    everything up to ``end`` (they need history).  ``events`` (the linked
+    events, when there are any) are listed with their grades for the period;
+    ``counted`` says what one occurrence is (an incident or an event) and why,
+    and is stated first among every analysis's assumptions.
     """
     every = list(occurrences)
     if not every:
@@ -145,31 +179,37 @@ def brief(occurrences: Iterable[Occurrence], path: str | Path, *, title: str = "
     in_period = [o for o in every if o.end >= start and o.start <= end]
     history = [o for o in every if o.start <= end]
     reach_set = [o for o in in_period if o.category == reach_category]
+    graded = sorted((ev for ev in events if ev.time.end >= start and ev.time.start <= end),
+                    key=lambda ev: (ev.time.start, ev.id or 0))
     sections = []
     timeline = Section("Timeline", (f"{len(in_period)} occurrence(s) between {start} and {end}.",),
                        charts.figure_timeline(in_period))
     sections.append(timeline)
     s, _ = _run(f"Reach: could one person have done every '{reach_category}' of the period?",
-                lambda: reach(reach_set, mode=reach_mode), charts.figure_route)
+                lambda: reach(reach_set, mode=reach_mode), charts.figure_route, counted)
     sections.append(s)
     s, _ = _run("Clustering: coordinated or spontaneous?",
-                lambda: cluster(in_period, permutations=permutations, seed=seed))
+                lambda: cluster(in_period, permutations=permutations, seed=seed), None, counted)
     sections.append(s)
-    s, _ = _run("Reporting delay and nowcast", lambda: delay(history, as_of or end, seed=seed), charts.figure_delay)
+    s, _ = _run("Reporting delay and nowcast", lambda: delay(history, as_of or end, seed=seed), charts.figure_delay,
+                counted)
     sections.append(s)
     s, idx = _run("Index: dissent, control and burden as shares of reporting", lambda: index(history, end=end, seed=seed),
-                  charts.figure_province_map)
+                  charts.figure_province_map, counted)
     sections.append(s)
     period = f"Period {start} to {end}" + (f", data as of {as_of}" if as_of else "")
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     html_path = out.with_suffix(".html")
-    html_path.write_text(_html(title, period, in_period, sections, table_limit), encoding="utf-8")
+    html_path.write_text(_html(title, period, in_period, sections, table_limit, graded, counted), encoding="utf-8")
     pdf_path = out.with_suffix(".pdf")
     with PdfPages(pdf_path) as pdf:
-        _text_pages(pdf, title, [period, f"{len(in_period)} occurrence(s).", ""] +
+        _text_pages(pdf, title, [period, f"{len(in_period)} occurrence(s).", *([counted] if counted else []), ""] +
                     [f"{o.start} {o.category} {o.admin1 or '-'} ({o.place_precision}, {o.time_precision}) {o.outlet or ''}"
                      for o in sorted(in_period, key=lambda o: (o.start, o.id))[:table_limit]])
+        if graded:
+            _text_pages(pdf, "Events and their grades",
+                        [" · ".join(_event_cells(ev)) for ev in graded[:table_limit]])
         for s in sections:
             if s.figure is not None:
                 pdf.savefig(s.figure)

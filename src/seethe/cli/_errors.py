@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 HINTS = {
+    "analysis.no_events": "run seethe link first, or count per incident with --unit incidents",
     "report.no_date": "pass --published YYYY-MM-DD or add a date to the file",
     "report.encoding": "pass --encoding",
     "report.private_address": "pass --allow-private to allow it",

@@ -96,6 +96,17 @@ def min_confidence_option(default: float):
     return decorate
 
 
+UNITS = ("auto", "incidents", "events")  # seethe.services.analyses.UNITS (not imported: options stay light)
+
+
+def unit_option(fn):
+    """What the analyses count: incidents, events (one happening told by several reports counts once), or auto."""
+    return click.option(
+        "--unit", type=click.Choice(UNITS), default="auto", show_default=True,
+        help="Count per incident, or per event (one happening told by several reports counts once; needs "
+             "seethe link). auto: events when every selected incident is linked, else incidents.")(fn)
+
+
 def filter_options(fn):
     """The incident filters of ``incidents``, ``export`` and ``stats`` (the API takes the same)."""
     for option in reversed([

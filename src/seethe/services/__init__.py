@@ -12,6 +12,8 @@
 * ``views`` — the map's places, the timeline and a report with its evidence, as a role sees them.
 * ``events`` — incidents linked into events (incrementally), analysts'
   decisions, event details (``seethe.services.events``).
+* ``analyses`` — the occurrences the analyses count, per incident or per
+  event, selected with the incidents' filters (``seethe.services.analyses``).
 
 Services sit above the stages and the store and below the faces.
 """
@@ -29,7 +31,9 @@ _EXPORTS = {
     **dict.fromkeys(["incident_filter", "outlet_names", "place_ids", "places_within", "province_code",
                      "province_label"],
                     "seethe.services.queries"),
-    **dict.fromkeys(["occurrence_of", "occurrences", "occurrences_of"], "seethe.services.analyses"),
+    **dict.fromkeys(["Selection", "counted", "event_filter_of", "graded_events", "occurrence_of",
+                     "occurrence_of_event", "occurrences", "occurrences_from_events", "occurrences_of", "select"],
+                    "seethe.services.analyses"),
     **dict.fromkeys(["CalibrationBin", "DatasetScore", "HappeningScore", "ReportScore", "score_dataset",
                      "score_happenings"], "seethe.services.scoring"),
 }

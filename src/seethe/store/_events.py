@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -19,6 +19,7 @@ from seethe.errors import StoreError
 from seethe.models import (
     Contradiction, Decision, Event, EventAnchor, Grade, Link, Location, Reason, ReportRole, TimeSpan,
 )
+from seethe.store._filters import IncidentFilter
 
 _BATCH = 2000
 
@@ -39,6 +40,9 @@ class EventFilter:
     contradicted: bool | None = None
     ids: tuple[int, ...] = ()
     limit: int | None = None
+    # Only events holding a current incident this filter selects: what only incidents carry (their words,
+    # confidence, the outlets they credit) selects the events they belong to.
+    members: IncidentFilter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +92,19 @@ class EventTables:
                 yield int(r[0]), r[1] or ""
 
     # -- reading what the last link left --------------------------------------
-    def count_unlinked(self) -> tuple[int, int]:
-        """(current incidents in no event, members that a re-extraction replaced): what a link would change."""
+    def count_unlinked(self, filt: IncidentFilter | None = None) -> tuple[int, int]:
+        """(current incidents in no event, members that a re-extraction replaced): what a link would change.
+
+        With a filter, only incidents it selects are counted (are the events up to date for this selection?).
+        """
         inc, mem = self.tables["incidents"], self.tables["event_members"]
+        # The filter's own conditions, without its "current and not rejected": linkability is asked here.
+        asked = self._conditions(replace(filt, review="any"), current_only=False) if filt else []
         with self._read() as conn:
             new = conn.execute(select(func.count()).select_from(inc).where(
-                _linkable(inc), ~inc.c.id.in_(select(mem.c.incident_id)))).scalar_one()
+                _linkable(inc), ~inc.c.id.in_(select(mem.c.incident_id)), *asked)).scalar_one()
             stale = conn.execute(select(func.count()).select_from(mem).join(inc, inc.c.id == mem.c.incident_id)
-                                 .where(~_linkable(inc))).scalar_one()
+                                 .where(~_linkable(inc), *asked)).scalar_one()
         return int(new), int(stale)
 
     def corrected_since(self, when: dt.datetime) -> list[int]:
@@ -262,9 +271,19 @@ class EventTables:
             return event
         order = {k: n for n, k in enumerate(event.incident_ids)}
         incidents = sorted(self.incidents_by_ids(ids), key=lambda i: order.get(i.id, len(order)))
-        from dataclasses import replace
-
         return replace(event, incidents=tuple(incidents), links=tuple(self.links_among(ids)))
+
+    def report_publications(self, filt: EventFilter | None = None) -> dict[int, tuple[dt.date | None, str | None]]:
+        """Report id → (publication date, outlet) of every report of the events a filter selects, in one query."""
+        filt = filt or EventFilter()
+        ev, mem, rep = self.tables["events"], self.tables["event_members"], self.tables["reports"]
+        chosen = select(ev.c.id).where(*self._event_conditions(filt))
+        if filt.limit:
+            chosen = chosen.order_by(ev.c.time_start.desc(), ev.c.id.desc()).limit(filt.limit)  # as ``events`` lists
+        q = (select(rep.c.id, rep.c.published, rep.c.outlet).distinct()
+             .join(mem, mem.c.report_id == rep.c.id).where(mem.c.event_id.in_(chosen)))
+        with self._read() as conn:
+            return {int(r[0]): (r[1], r[2]) for r in conn.execute(q)}
 
     def links_among(self, incident_ids: list[int]) -> list[Link]:
         table = self.tables["link_decisions"]
@@ -303,6 +322,10 @@ class EventTables:
                                      .where(rep.c.outlet.in_(filt.outlets))))
         if filt.ids:
             conds.append(ev.c.id.in_(filt.ids))
+        if filt.members is not None:
+            inc = self.tables["incidents"]
+            conds.append(ev.c.id.in_(select(mem.c.event_id).join(inc, inc.c.id == mem.c.incident_id)
+                                     .where(*self._conditions(filt.members, current_only=True))))
         return conds
 
     # -- analysts' decisions ----------------------------------------------------

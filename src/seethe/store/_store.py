@@ -20,6 +20,7 @@ from seethe.errors import StoreError, redact
 from seethe.models import MAX_SPAN, Incident, Location, Report, ReportRef, TimeSpan
 from seethe.store._keys import review_key
 from seethe.store._events import EventTables
+from seethe.store._filters import IncidentFilter
 from seethe.store._migrations import LATEST, current_version, migrate
 from seethe.store._schema import build_metadata
 from seethe.store._workbench import WorkbenchMixin
@@ -58,32 +59,6 @@ def database_url(url: str | os.PathLike | None) -> str:
 def display_url(url: str) -> str:
     """The URL as a person wrote it, any password hidden (also with an empty user name)."""
     return redact(url.replace("postgresql+psycopg://", "postgresql://"))
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentFilter:
-    """What ``Store.incidents`` selects; every field optional.
-
-    The service layer turns what a person types into these values (a province
-    name into its ISO code, an outlet alias into its canonical name, a place
-    name into gazetteer ids); the store compares them exactly.
-    """
-
-    category: str | None = None  # a code (control.market) or a family (control)
-    province: str | None = None  # ISO 3166-2 code, or a country code for incidents abroad
-    place_ids: tuple[str, ...] = ()  # gazetteer ids (a place and the places inside it)
-    place: str | None = None  # words of a place name or mention, when no gazetteer id is known
-    since: dt.date | None = None
-    until: dt.date | None = None
-    outlets: tuple[str, ...] = ()  # canonical outlet names: credited, or the report's own
-    text: str | None = None  # words in the evidence or summary (word prefixes, all of them)
-    min_confidence: float = 0.0
-    report_id: int | None = None
-    ids: tuple[int, ...] = ()
-    after: tuple[dt.date, int] | None = None  # keyset cursor: rows after (time_start, id) in list order
-    limit: int | None = None
-    precisions: tuple[str, ...] = ()  # location precisions (site, city, county, province, country, unknown)
-    review: str | None = None  # None: all but rejected; "any"; or one status: confirmed, corrected, rejected, unreviewed
 
 
 @dataclass(frozen=True, slots=True)
