@@ -176,6 +176,19 @@ def test_auto_counts_incidents_before_a_link_and_events_once_every_selected_inci
     assert relinked.unit == "events" and "6 events from 15 incidents" in relinked.why
 
 
+def test_auto_counts_incidents_while_a_correction_waits_for_the_next_link(store, tmp_path, profile):
+    from seethe.services.review import review_incident
+
+    ingest_tellings(store, tmp_path / "r", SIX)
+    event_service.link(store)
+    first = next(store.incidents()).id
+    review_incident(store, profile, first, "correct", reason="it was in Chongjin", user="analyst", place="Chongjin")
+    waiting = select(store, profile)
+    assert waiting.unit == "incidents" and "1 incident corrected by an analyst since the last link" in waiting.why
+    event_service.link(store)
+    assert select(store, profile).unit == "events"
+
+
 def test_events_asked_of_a_store_never_linked_is_an_analysis_error(store, tmp_path, profile):
     ingest_tellings(store, tmp_path / "r", ["a.txt", "b.txt"])
     with pytest.raises(AnalysisError, match="not linked into events") as raised:

@@ -188,7 +188,8 @@ def select(store: Store, profile: Profile, filters: Mapping[str, Any] | None = N
         return _per_incident(store, filt, ids, "as asked")
     if unit == "auto" and ids:
         return _per_incident(store, filt, ids, "the listed ids are incident ids")
-    has_events = store.last_link_run() is not None and store.count_events() > 0
+    last = store.last_link_run()
+    has_events = last is not None and store.count_events() > 0
     if unit == "events" and not has_events:
         raise AnalysisError("no events to count: the store's incidents are not linked into events yet",
                             source=store.display, code="analysis.no_events")
@@ -197,6 +198,10 @@ def select(store: Store, profile: Profile, filters: Mapping[str, Any] | None = N
     new, stale = (0, 0) if ids else store.count_unlinked(filt)
     if unit == "auto" and (new or stale):
         return _per_incident(store, filt, ids, _out_of_date(new, stale))
+    corrected = len(store.corrected_since(last["started_at"])) if unit == "auto" and not ids else 0
+    if corrected:  # a correction moves an incident between events only at the next link
+        return _per_incident(store, filt, ids, f"{corrected} incident{'' if corrected == 1 else 's'} corrected by an "
+                             "analyst since the last link")
     return _per_event(store, filt, ids, asked=unit == "events", unlinked=new + stale)
 
 
