@@ -76,3 +76,13 @@ def test_negative_binomial_cdf_and_monthly_allocation():
 def test_too_few_is_an_analysis_error(occ):
     with pytest.raises(AnalysisError):
         delay([occ("Hyesan", "2020-01-01", published="2020-01-05")])
+
+
+def test_a_year_with_nothing_reported_still_gets_a_nowcast(towns):
+    # Incidents from an old period only (as the demo corpus is, seen years later): the last complete months are
+    # all zero, and the prior must stay a distribution, not collapse to nothing.
+    stream = simulate_stream(towns, months=12, per_month=20, seed=3)
+    as_of = max(o.published for o in stream) + dt.timedelta(days=900)
+    r = delay(stream, as_of, breakdowns=False)
+    assert len(r.nowcast) == 6
+    assert all(m.reported == 0 and m.lower == 0 and m.upper >= 0 and m.nowcast < 1 for m in r.nowcast)

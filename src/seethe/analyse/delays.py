@@ -232,7 +232,9 @@ def nowcast_months(fit: DelayFit, occs: Sequence[Occurrence], as_of: dt.date, *,
     done = [i for i in range(len(months)) if shares[i] >= complete]
     recent = counts[done[-history:]] / shares[done[-history:]] if done else counts[:0]
     if len(recent) >= 3:
-        mean, var = float(recent.mean()), float(recent.var(ddof=1))
+        # Months with nothing reported still say the rate is low, not zero: half an incident over the window.
+        mean = max(float(recent.mean()), 0.5 / len(recent))
+        var = float(recent.var(ddof=1))
     else:  # too little history: a vague prior around what has been seen
         mean, var = max(float(counts.mean()), 1.0), max(float(counts.mean()), 1.0) ** 2
     var_rate = max(var - mean, 0.04 * mean * mean, 1e-6)  # between-month variation of the rate, CV at least 20%
