@@ -47,6 +47,17 @@ def test_the_capital_as_the_regime_is_not_a_place(places):
     assert [s for t, _, s in places("Police in Pyongyang arrested him.") if t == "Pyongyang"] == [1.0]
 
 
+@pytest.mark.parametrize("sentence", [
+    "Unrest followed a currency revaluation by Pyongyang last November.",
+    "China pressed a complaint on counterparts in Pyongyang after the killings.",
+    "The UN tightened sanctions on Pyongyang after the test.",
+    "Talks between Seoul and Pyongyang broke down in May.",
+])
+def test_the_capital_named_as_the_government_is_not_a_scene(places, sentence):
+    scores = [score for text, _, score in places(sentence) if text == "Pyongyang"]
+    assert scores and all(score < 0.5 for score in scores)
+
+
 def test_anti_prefix_names_no_place(places):
     found = places("They sent anti-Pyongyang leaflets.")
     assert found and all(score < 0.5 for _, _, score in found)

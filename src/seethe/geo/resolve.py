@@ -35,6 +35,7 @@ class PlaceGrammar:
 
     connector: re.Pattern[str]  # between the links of a chain: "A in B", "A, B province"
     metonymy_next: re.Pattern[str]  # after a capital standing for its government: "Pyongyang has"
+    metonymy_before: re.Pattern[str]  # before it: "a revaluation by Pyongyang", "sanctions on Pyongyang"
     source_from: re.Pattern[str]  # "a source from X": where the news is from
     preposition_before: re.Pattern[str]
     destination_before: re.Pattern[str]  # "to X": a destination, not a scene
@@ -50,7 +51,8 @@ class PlaceGrammar:
     def from_lexicon(cls, lex: Lexicon) -> "PlaceGrammar":
         p = {name: re.compile(pattern) for name, pattern in lex.patterns.items()}
         return cls(
-            connector=p["place_connector"], metonymy_next=p["metonymy_next"], source_from=p["source_from"],
+            connector=p["place_connector"], metonymy_next=p["metonymy_next"],
+            metonymy_before=p["metonymy_before"], source_from=p["source_from"],
             preposition_before=p["preposition_before"], destination_before=p["destination_before"],
             not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
             detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
@@ -297,9 +299,10 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     after = text[end:end + 40]
     if g.negating_prefix.search(text[max(0, start - 5):start]):
         return 0.0, "not_a_place"  # "anti-Pyongyang leaflets" name no place
-    if cached_key(text[head.start:head.end]) in gaz.capitals and links == 1 \
-            and g.metonymy_next.match(after) and not g.preposition_before.search(before):
-        return 0.2, "government"  # "Pyongyang has ..." is the regime
+    if cached_key(text[head.start:head.end]) in gaz.capitals and links == 1 and (
+            (g.metonymy_next.match(after) and not g.preposition_before.search(before))
+            or g.metonymy_before.search(text[max(0, start - 40):start])):
+        return 0.2, "government"  # "Pyongyang has ...", "a revaluation by Pyongyang": the regime
     if place.country != gaz.home and g.not_locative_before.search(before) \
             and not g.source_from.search(text[max(0, start - 40):start]):
         # An origin or destination abroad ("smuggled from China", "fled to Russia").

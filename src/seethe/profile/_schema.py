@@ -326,7 +326,8 @@ class CreditWords(_Strict):
 
 _PATTERN_NAMES = (
     "conditional_opener", "anaphora_not_before", "list_gap", "first_person", "sourced_paragraph",
-    "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "source_from", "preposition_before",
+    "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "metonymy_before", "source_from",
+    "preposition_before",
     "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix", "sent_from",
     "charge_before",
 )
