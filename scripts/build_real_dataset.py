@@ -7,7 +7,8 @@ and ``datasets/<set>/gold/``).  Pull the texts first (see
 ``datasets/real/README.md``), then::
 
     python scripts/build_real_dataset.py --texts ~/pulled --split study      # → datasets/real/build/study/
-    python scripts/build_real_dataset.py --texts ~/pulled --split heldout    # scored once, at the end
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout    # round 1: scored once, then studied
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout2   # round 2: scored once, at the end
     python scripts/build_real_dataset.py --set linked --texts ~/pulled-linked
 
 Every text is checked against its digest (a page that changed since it was
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", default="real", help="dataset under datasets/ (real, linked)")
     ap.add_argument("--texts", type=Path, nargs="+", required=True, help="folders holding the pulled ID.txt files")
-    ap.add_argument("--split", choices=["study", "heldout", "all"], default="study")
+    ap.add_argument("--split", choices=["study", "heldout", "heldout2", "all"], default="study")
     ap.add_argument("--out", type=Path, help="default: datasets/<set>/build/<split>")
     args = ap.parse_args(argv)
     dataset = ROOT / "datasets" / args.set
