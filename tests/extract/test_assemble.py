@@ -40,6 +40,13 @@ def test_incidents_abroad_carry_the_country_code(extract_all):
     assert (loc["country"], loc["admin1_iso"]) == ("KW", "KW")
 
 
+def test_a_foreign_country_stands_for_the_one_town_the_report_names_in_it(extract_all):
+    text = ("North Korean workers in China occupied a seafood plant last month to protest over unpaid wages, a "
+            "source told RFA.\n\nThe plant is in Helong, in northeast China's Jilin province, near the border.")
+    protest = [i for i in extract_all(text, published="2024-02-20") if i.category.startswith("dissent.")][0]
+    assert protest.location.name == "Helong" and protest.location.precision == "city"
+
+
 def test_no_place_named_means_the_country_at_country_precision(extract_all):
     incidents = extract_all("Across the country, people defaced propaganda posters last October.", published="2016-05-02")
     loc = incidents[0].location.to_dict()

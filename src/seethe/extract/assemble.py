@@ -248,9 +248,23 @@ def choose_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources) -> No
     if len(chosen) == 1 and chosen[0].place.type == "province" and story is not None \
             and contains(chosen[0].place, story):
         chosen, basis = [PlaceMention(-1, -1, story.name, story)], basis if basis != "none" else "story"
+    # A foreign country stands for the one town the report names in it ("workers in China" in a story about a
+    # factory in Helong, named further down).
+    if len(chosen) == 1 and chosen[0].place.type == "country" and chosen[0].place.country != res.country:
+        inside = _only_town_in(chosen[0].place, scene)
+        if inside is not None and _usable_place(inside, category, res):
+            chosen, basis = [PlaceMention(-1, -1, inside.name, inside)], "story"
     d.places = chosen
     d.features[f"place:{basis}"] = 1.0
     d.features["place_broad"] = float(bool(chosen) and all(m.place.type in _BROAD_TYPES for m in chosen))
+
+
+def _only_town_in(country: Place, scene: Scene) -> Place | None:
+    """The one place finer than a province that the report names as a scene in ``country``, if there is one."""
+    found = {m.place.id: m.place for mentions in scene.places.values() for m in mentions
+             if m.score >= 0.5 and m.place.country == country.country and contains(country, m.place)
+             and m.place.type not in _BROAD_TYPES}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _place_in_sentence(cue: CueMatch, usable: list[PlaceMention], scene: Scene, tracker: Tracker,
