@@ -52,6 +52,7 @@ def test_the_capital_as_the_regime_is_not_a_place(places):
     "China pressed a complaint on counterparts in Pyongyang after the killings.",
     "The UN tightened sanctions on Pyongyang after the test.",
     "Talks between Seoul and Pyongyang broke down in May.",
+    "A man looks at photos posted outside Pyongyang's embassy in Beijing.",
 ])
 def test_the_capital_named_as_the_government_is_not_a_scene(places, sentence):
     scores = [score for text, _, score in places(sentence) if text == "Pyongyang"]
