@@ -291,6 +291,9 @@ def find_places(doc: Document, resolver: Resolver, budget: WorkBudget | None = N
     return mentions
 
 
+_POSSESSIVE = re.compile(r"\s*['’]s\b")
+
+
 def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place, links: int,
                  resolver: Resolver) -> tuple[float, str]:
     """How surely a mention is the scene of what its sentence tells (below 0.5: not a scene), and its role."""
@@ -299,8 +302,11 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     after = text[end:end + 40]
     if g.negating_prefix.search(text[max(0, start - 5):start]):
         return 0.0, "not_a_place"  # "anti-Pyongyang leaflets" name no place
+    governs = g.metonymy_next.match(after)
+    # "outside Pyongyang's embassy": the preposition governs the embassy, the capital is its owner.
+    possessive = governs is not None and _POSSESSIVE.match(governs.group(0)) is not None
     if cached_key(text[head.start:head.end]) in gaz.capitals and links == 1 and (
-            (g.metonymy_next.match(after) and not g.preposition_before.search(before))
+            (governs and (possessive or not g.preposition_before.search(before)))
             or g.metonymy_before.search(text[max(0, start - 40):start])):
         return 0.2, "government"  # "Pyongyang has ...", "a revaluation by Pyongyang": the regime
     if place.country != gaz.home and g.not_locative_before.search(before) \
