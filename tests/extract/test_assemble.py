@@ -47,6 +47,13 @@ def test_a_foreign_country_stands_for_the_one_town_the_report_names_in_it(extrac
     assert protest.location.name == "Helong" and protest.location.precision == "city"
 
 
+def test_a_story_whose_body_names_no_place_happened_where_its_headline_says(extract_all):
+    text = ("Strike at a mine in North Hamgyong Province\n\n"
+            "The angry laborers refused to work for two days after a supervisor slapped one of them, a source said.")
+    strike = [i for i in extract_all(text, published="2009-09-28") if i.category == "dissent.labor_resistance"][0]
+    assert strike.location.admin1_iso == "KP-09"
+
+
 def test_no_place_named_means_the_country_at_country_precision(extract_all):
     incidents = extract_all("Across the country, people defaced propaganda posters last October.", published="2016-05-02")
     loc = incidents[0].location.to_dict()

@@ -115,6 +115,8 @@ def assemble(
     for k, s in enumerate(doc.sentences):
         budget.tick()
         if s.paragraph in scene.furniture:
+            if scene.lead is None or k < scene.lead:
+                tracker.remember_headline(scene.strong(k))  # the head names where the story is
             continue
         strong = scene.strong(k)
         told = scene.event_times(k)
@@ -313,6 +315,10 @@ def _carried_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources,
     story = tracker.single_story()
     if story is not None and _usable_place(story, category, res):
         return [PlaceMention(-1, -1, story.name, story)], "story"
+    if not scene.body_names_a_place():  # a story told with no place but in its headline happened there
+        headline = [m for m in tracker.headline_places if _usable(m, category, res)]
+        if headline:
+            return headline, "story"
     return [], "none"
 
 

@@ -68,7 +68,15 @@ class Scene:
     credit_index: CreditIndex | None = None  # credits by paragraph
     next_placed: list[int | None] = field(default_factory=list)  # per sentence: the next of its paragraph with places
     _strong: dict[int, list[PlaceMention]] = field(default_factory=dict)  # caches: each sentence is asked often
+    _body_placed: bool | None = None
     _times: dict[int, list[TimeSpan]] = field(default_factory=dict)
+
+    def body_names_a_place(self) -> bool:
+        """Whether any sentence outside the page furniture names a place that can be a scene."""
+        if self._body_placed is None:
+            self._body_placed = any(self.doc.sentences[k].paragraph not in self.furniture and self.strong(k)
+                                    for k in self.places)
+        return self._body_placed
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
@@ -272,6 +280,7 @@ class Tracker:
     last_time_in_para: dict[int, TimeSpan] = field(default_factory=dict)
     recent_by_type: dict[str, tuple[int, PlaceMention]] = field(default_factory=dict)  # type -> (order, mention)
     named: int = 0
+    headline_places: list[PlaceMention] = field(default_factory=list)  # named in the head, before the body
 
     def remember_places(self, strong: list[PlaceMention], paragraph: int) -> None:
         if not strong:
@@ -285,6 +294,10 @@ class Tracker:
         for m in strong:
             if m.place.country == self.scene.home and m.place.type not in _BROAD:
                 self.story.add(m.place)
+
+    def remember_headline(self, strong: list[PlaceMention]) -> None:
+        if strong and not self.headline_places:
+            self.headline_places = group_lists(strong, self.scene.doc.text, self.gap)[0]
 
     def remember_time(self, spans: list[TimeSpan], paragraph: int) -> None:
         if spans:
