@@ -305,6 +305,12 @@ def _carried_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources,
     ahead_is_broad = ahead and all(m.place.type in ("country", "region") for m in ahead)
     if ahead and not weak and not (ahead_is_broad and tracker.last_place_para == s.paragraph - 1):
         return ahead, "ahead"
+    if not weak and not scene.body_names_a_place():
+        # A story told with no place but in its headline happened there (its paragraphs name none, so they
+        # would otherwise pass for the writer's comment).
+        headline = [m for m in tracker.headline_places if _usable(m, category, res)]
+        if headline:
+            return headline, "story"
     if s.paragraph in scene.commentary or weak:
         return [], "none"
     # The scene set in the paragraph just before carries into the quotes that
@@ -315,10 +321,6 @@ def _carried_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources,
     story = tracker.single_story()
     if story is not None and _usable_place(story, category, res):
         return [PlaceMention(-1, -1, story.name, story)], "story"
-    if not scene.body_names_a_place():  # a story told with no place but in its headline happened there
-        headline = [m for m in tracker.headline_places if _usable(m, category, res)]
-        if headline:
-            return headline, "story"
     return [], "none"
 
 
