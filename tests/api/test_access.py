@@ -26,6 +26,10 @@ EXPECTED = {
     ("GET", "/api/timeline"): "viewer",
     ("GET", "/api/map"): "viewer",
     ("GET", "/api/export"): "viewer",
+    ("GET", "/api/events"): "viewer",
+    ("GET", "/api/events/map"): "viewer",
+    ("GET", "/api/events/export"): "viewer",
+    ("GET", "/api/events/{event_id}"): "viewer",
     ("GET", "/api/audit"): "analyst",
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
@@ -61,7 +65,7 @@ def _routes(app) -> dict[tuple[str, str], APIRoute]:
 
 def _concrete(path: str) -> str:
     return (path.replace("{incident_id}", "1").replace("{report_id}", "1").replace("{name}", "nobody")
-            .replace("{token_id}", "999999"))
+            .replace("{token_id}", "999999").replace("{event_id}", "1"))
 
 
 def _call(client: TestClient, method: str, path: str):
