@@ -41,6 +41,7 @@ EXPECTED = {
     ("GET", "/incidents/{incident_id}"): "viewer",
     ("POST", "/incidents/{incident_id}/review"): "analyst",
     ("GET", "/reports/{report_id}"): "viewer",
+    ("GET", "/events/{event_id}"): "viewer",
     ("GET", "/audit"): "analyst",
     ("GET", "/login"): "anyone",
     ("POST", "/login"): "anyone",
