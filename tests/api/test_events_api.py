@@ -29,7 +29,7 @@ def test_pages_of_a_cursor_walk_every_event_once(as_role):
     everything = api.get("/api/events", params={"limit": 500}).json()
     assert everything["next_cursor"] is None
     walked, cursor = [], None
-    while True:
+    for _ in range(len(everything["items"])):  # a cursor that does not move on must fail, not loop
         page = api.get("/api/events", params={"limit": 9, **({"cursor": cursor} if cursor else {})}).json()
         walked += [e["id"] for e in page["items"]]
         cursor = page["next_cursor"]
