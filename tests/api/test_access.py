@@ -26,6 +26,10 @@ EXPECTED = {
     ("GET", "/api/timeline"): "viewer",
     ("GET", "/api/map"): "viewer",
     ("GET", "/api/export"): "viewer",
+    ("GET", "/api/events"): "viewer",
+    ("GET", "/api/events/map"): "viewer",
+    ("GET", "/api/events/export"): "viewer",
+    ("GET", "/api/events/{event_id}"): "viewer",
     ("GET", "/api/audit"): "analyst",
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
@@ -37,6 +41,7 @@ EXPECTED = {
     ("GET", "/incidents/{incident_id}"): "viewer",
     ("POST", "/incidents/{incident_id}/review"): "analyst",
     ("GET", "/reports/{report_id}"): "viewer",
+    ("GET", "/events/{event_id}"): "viewer",
     ("GET", "/audit"): "analyst",
     ("GET", "/login"): "anyone",
     ("POST", "/login"): "anyone",
@@ -61,7 +66,7 @@ def _routes(app) -> dict[tuple[str, str], APIRoute]:
 
 def _concrete(path: str) -> str:
     return (path.replace("{incident_id}", "1").replace("{report_id}", "1").replace("{name}", "nobody")
-            .replace("{token_id}", "999999"))
+            .replace("{token_id}", "999999").replace("{event_id}", "1"))
 
 
 def _call(client: TestClient, method: str, path: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 
 import pytest
@@ -183,3 +184,37 @@ def test_events_export_one_row_line_or_feature_per_event(linked, fmt):
     else:
         features = json.loads(text)["features"]
         assert len(features) == 2 and all(f["geometry"]["type"] == "Point" for f in features)
+
+
+def test_events_read_in_keyset_pages_and_by_corroboration(linked, profile):
+    store = linked
+    newest = list(store.events())
+    paged = itertools.islice(store.events_paged(page=1), len(newest) + 1)  # pages that do not move on: fail, not hang
+    assert [e.id for e in paged] == [e.id for e in newest]
+    first = next(store.events(service.event_filter(profile, limit=1)))
+    after = service.event_filter(profile, after=(first.time.start, first.id))
+    assert [e.id for e in store.events(after)] == [e.id for e in newest[1:]]
+    best = [e.origins for e in store.events(order="corroboration")]
+    assert best == sorted(best, reverse=True) and best[0] == 2
+    member = leaflet_event(store).incident_ids[0]
+    assert store.event_of_incident(member) == leaflet_event(store).id and store.event_of_incident(10**9) is None
+
+
+def test_the_provenance_chain_hangs_each_relay_under_what_it_relays():
+    import datetime as dt
+
+    from seethe.models import Event, Location, ReportRole, TimeSpan
+
+    day = dt.date(2016, 1, 5)
+    roles = (ReportRole(1, "RFA", day, "origin", "own_telling", "credits no other outlet"),
+             ReportRole(2, "Blog", day, "relay", "credit", "credits RFA", relay_of_report=1),
+             ReportRole(3, "Wire", day, "relay", "credit", "credits Blog", relay_of_report=2),
+             ReportRole(4, "Digest", day, "relay", "credit", "credits Yonhap", relay_of_outlet="Yonhap"))
+    event = Event("dissent.leaflet_graffiti", Location(), TimeSpan(day, day, "day"), (1, 2, 3, 4), (1, 2, 3, 4),
+                  roles=roles)
+    chain = service.provenance_chain(event)
+    assert [(n.outlet, n.role is None) for n in chain] == [("RFA", False), ("Yonhap", True)]
+    assert [c.outlet for c in chain[0].relays] == ["Blog"] and [c.outlet for c in chain[0].relays[0].relays] == ["Wire"]
+    assert [c.outlet for c in chain[1].relays] == ["Digest"]
+    assert [depth for depth, _ in service.provenance_tree(event)] == [0, 1, 2, 0, 1]
+    assert service.provenance_tree(event)[3][1] == "Yonhap (not collected): origin"

@@ -83,3 +83,28 @@ def test_places_finer_than_a_county_are_shown_at_their_county(protector):
     assert protector.coarse_location(city) == {**city, "mention": None}
     unplaced_site = {**market, "admin2": "Nowhere County"}
     assert protector.coarse_location(unplaced_site)["precision"] == "province"
+
+
+def test_an_events_texts_lose_source_details_and_name_places_no_finer_than_a_county(protector, profile):
+    from seethe.geo import gazetteer_for
+    from seethe.models import Location
+
+    gaz = gazetteer_for(profile)
+    market = Location.of(gaz.places["kp-hyesan-market"], "Hyesan market", "KP").to_dict()
+    evidence = "Leaflets were found at Hyesan market, a resident of Hyesan told RFA."
+    members = [{"evidence": {"text": evidence}, "location": market}]
+    record = {
+        "summary": "Leaflets or graffiti: Leaflets were found at Hyesan market, a resident of Hy…",
+        "location": {k: market[k] for k in ("name", "place_id", "admin1_iso", "country", "lat", "lon", "precision")},
+        "roles": [{"why": "credits no other outlet"}],
+        "grade": {"reasons": ["origin: report 1 (RFA; the outlet's own informant inside the country)"]},
+        "contradictions": [{"field": "place", "text": "Hyesan Market (report 1, RFA) vs Posong (report 2, Daily NK)",
+                            "reports": [1, 2]}],
+    }
+    shown = protector.event(record, members)
+    assert "of Hy" not in shown["summary"] and WITHHELD in shown["summary"]
+    assert shown["location"]["name"] == "Hyesan" and shown["location"]["precision"] == "city"
+    assert shown["contradictions"][0]["text"].startswith("Hyesan (report 1, RFA) vs")
+    # An event whose place no member holds (a review moved it) is still coarsened, from the gazetteer.
+    alone = protector.event(record, [])
+    assert alone["location"]["precision"] != "site" and alone["location"]["lat"] != market["lat"]

@@ -139,3 +139,52 @@ def test_report_text_with_markup_renders_as_text(signed_in, live_server, workben
     assert '"><img src=x onerror="window.__pwned=3">' in text and "onmouseover='window.__pwned=4'" in text
     assert HOSTILE.splitlines()[-1].split(" after")[0][-20:] in text
     assert page.errors == []
+
+
+def test_events_on_the_map_open_an_event_with_its_reports_side_by_side(signed_in, live_server, workbench,
+                                                                        screenshots):
+    _, known = workbench
+    page = signed_in("ana")
+    page.goto(f"{live_server}/?province=KP-10")
+    _ready(page)
+    assert page.locator("path.event-point").count() == 0  # the events layer is a toggle, off at first
+
+    # Turn the events layer on: it lives in the URL; the corroborated event's marker is drawn larger.
+    page.evaluate("document.body.removeAttribute('data-ready')")
+    page.check("#f-events")
+    page.wait_for_url(re.compile(r"events=1"))
+    _ready(page)
+    corroborated = page.locator("path.event-point.corroborated")
+    assert corroborated.count() == 1
+    big = corroborated.bounding_box()
+    small = page.locator("path.event-point:not(.corroborated)").first.bounding_box()
+    assert big["width"] > small["width"]
+    page.screenshot(path=str(screenshots / "map-events.png"))
+
+    # Its summary opens on a click (on its ring: the smaller markers at Hyesan nest inside), with a link to its page.
+    corroborated.click(position={"x": 3, "y": big["height"] / 2})
+    popup = page.locator("[data-testid=event-popup]")
+    assert "2 independent origins" in popup.locator("[data-testid=event-facts]").inner_text()
+    popup.locator("[data-testid=event-open]").click()
+    page.wait_for_url(f"{live_server}/events/{known['leaflet_event']}")
+
+    # The reports side by side, each with its role and its evidence marked.
+    tellings = page.locator("[data-testid=telling]")
+    assert tellings.count() == 3
+    boxes = [tellings.nth(k).bounding_box() for k in range(3)]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # beside, not below, each other
+    roles = [tellings.nth(k).locator("[data-testid=role]").inner_text() for k in range(3)]
+    assert roles[0].startswith("origin") and roles[2].startswith("origin")
+    assert roles[1].startswith("relay of report") and "(RFA, 2019-09-14)" in roles[1]
+    for k in range(3):
+        assert "Hyesan market" in tellings.nth(k).locator("mark.evidence-mark").inner_text()
+    assert page.locator("[data-testid=grade]").inner_text().startswith("B1")
+    assert "RFA" in page.locator("[data-testid=provenance] li").first.inner_text()
+    page.screenshot(path=str(screenshots / "event.png"), full_page=True)
+
+    # From one of its incidents back to the event.
+    tellings.nth(1).locator("[data-testid=incident-link]").click()
+    page.wait_for_url(re.compile(r"/incidents/\d+$"))
+    page.click("[data-testid=event-link]")
+    page.wait_for_url(f"{live_server}/events/{known['leaflet_event']}")
+    assert page.errors == []

@@ -1,4 +1,4 @@
-"""The REST API: incidents, reports, search, counts, the map and timeline, exports, reviews, users.
+"""The REST API: incidents, events, reports, search, counts, the map and timeline, exports, reviews, users.
 
 ``create_api(settings)`` builds the FastAPI app; ``seethe.web`` adds the pages
 to it and ``seethe serve`` runs it.  The OpenAPI document is at

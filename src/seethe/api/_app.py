@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from seethe._version import __version__
 from seethe.api._auth import AccessDenied, check_rules
 from seethe.api._cache import RecentAnswers
+from seethe.api._events import router as event_router
 from seethe.api._routes import router
 from seethe.errors import SeetheError, StoreError
 from seethe.profile import load_profile
@@ -65,6 +66,7 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.render_error = _json_error
     app.state.recent = RecentAnswers()
     add_routes(app, router)
+    add_routes(app, event_router)
     _install_errors(app)
 
     app.add_middleware(SecurityHeaders)

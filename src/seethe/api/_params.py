@@ -1,4 +1,5 @@
-"""Query parameters: the CLI's filters (same names, same meanings) plus cursor, place ids and review state.
+"""Query parameters: the CLI's filters (same names, same meanings) plus cursor, place ids and review state;
+and the event filters of ``seethe events``.
 
 Values are checked here with messages a person can act on; what reaches the
 services is typed.  Dates are strict ``YYYY-MM-DD`` (as on the command line).
@@ -17,7 +18,8 @@ from fastapi import Query
 
 from seethe.errors import UsageError
 from seethe.services import incident_filter
-from seethe.store import IncidentFilter
+from seethe.services.events import event_filter
+from seethe.store import EventFilter, IncidentFilter
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_PAGE = 500
@@ -108,3 +110,44 @@ def filter_params(
 ) -> FilterParams:
     return FilterParams(category, province, place, since, until, outlet, search, min_confidence, place_id, within,
                         precision, review)
+
+
+@dataclass(frozen=True, slots=True)
+class EventParams:
+    """The event filters of a request: ``seethe events``'s options under their API names."""
+
+    category: str | None = None
+    province: str | None = None
+    place: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    min_origins: int = 0
+    min_reports: int = 0
+    grade: str | None = None
+    contradicted: bool | None = None
+
+    def store_filter(self, profile, *, limit: int | None = None, after=None) -> EventFilter:
+        return event_filter(
+            profile, category=self.category or None, province=self.province or None, place=self.place or None,
+            since=iso_date(self.since, "since"), until=iso_date(self.until, "until"), outlet=self.outlet or None,
+            min_origins=self.min_origins, min_reports=self.min_reports, grades=(self.grade,) if self.grade else (),
+            contradicted=self.contradicted, limit=limit, after=after)
+
+
+def event_params(
+    category: str | None = Query(None, max_length=100, description="A code (control.market) or a family (control)."),
+    province: str | None = Query(None, max_length=100, description="A province or country: name or ISO code."),
+    place: str | None = Query(None, max_length=200, description="A place name: events there and inside it."),
+    since: str | None = Query(None, max_length=10, description="Events ending on or after (YYYY-MM-DD)."),
+    until: str | None = Query(None, max_length=10, description="Events starting on or before (YYYY-MM-DD)."),
+    outlet: str | None = Query(None, max_length=200, description="Events one of whose reports this outlet published."),
+    min_origins: int = Query(0, ge=0, le=10**6,
+                             description="Events resting on at least this many independent origins."),
+    min_reports: int = Query(0, ge=0, le=10**6, description="Events told by at least this many reports."),
+    grade: str | None = Query(None, max_length=100, description="Grades (B2), reliabilities (B) or credibilities (2), "
+                                                                "comma-separated: any of them."),
+    contradicted: bool | None = Query(None, description="true: only events whose tellings contradict each other; "
+                                                        "false: only those whose do not."),
+) -> EventParams:
+    return EventParams(category, province, place, since, until, outlet, min_origins, min_reports, grade, contradicted)

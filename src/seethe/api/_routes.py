@@ -1,7 +1,6 @@
 """The REST API's routes: thin; each parses, calls a service and renders.
 
-Event endpoints join when the event layer lands: a router in this shape
-(``/api/events``, ``/api/events/{id}``) calling the link service.
+The event routes (``/api/events…``) are in ``_events``, in the same shape.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ def _state(request: Request):
     return request.app.state
 
 
-def _recent(request: Request, ident: Identity, compute) -> Response:
+def recent(request: Request, ident: Identity, compute) -> Response:
     """An aggregate answer, from the recent ones (kept rendered) when the same question was just asked."""
     key = (request.url.path, tuple(sorted(request.query_params.multi_items())), ident.sees_sources)
     body = _state(request).recent.get(key, lambda: FastJSON(compute()).body)
@@ -111,11 +110,13 @@ def _incident(request: Request, ident: Identity, incident_id: int):
     return found
 
 
-@router.get("/incidents/{incident_id}", summary="One incident (an earlier run's too)")
+@router.get("/incidents/{incident_id}", summary="One incident (an earlier run's too) and the event it is in")
 def incident(request: Request, incident_id: int = IncidentId,
              ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     found = _incident(request, ident, incident_id)
-    return {**incident_record(found, protector_for(request, ident)), "current": is_current(_state(request).store, found.id)}
+    store = _state(request).store
+    return {**incident_record(found, protector_for(request, ident)), "current": is_current(store, found.id),
+            "event_id": store.event_of_incident(found.id)}
 
 
 @router.get("/incidents/{incident_id}/reviews", summary="The reviews of an incident, oldest first")
@@ -170,7 +171,7 @@ def counts(request: Request, by: Literal["family", "category", "province", "mont
            ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
-    return _recent(request, ident, lambda: {"by": by, "counts": state.store.count_by(by, filt),
+    return recent(request, ident, lambda: {"by": by, "counts": state.store.count_by(by, filt),
                                             "total": state.store.count_incidents(filt)})
 
 
@@ -180,7 +181,7 @@ def timeline_counts(request: Request, unit: Literal["week", "month"] = "month",
                     ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = _state(request)
     filt = params.store_filter(state.profile, viewer=not ident.sees_sources)
-    return _recent(request, ident, lambda: timeline(state.store, filt, unit))
+    return recent(request, ident, lambda: timeline(state.store, filt, unit))
 
 
 @router.get("/map", summary="GeoJSON: incidents per place (points) and per province, as the role may see them")
@@ -189,7 +190,7 @@ def map_data(request: Request, params: FilterParams = Depends(filter_params),
     state = _state(request)
     protector = protector_for(request, ident)
     filt = params.store_filter(state.profile, viewer=protector is not None)
-    return _recent(request, ident, lambda: map_layer(state.store, filt, protector))
+    return recent(request, ident, lambda: map_layer(state.store, filt, protector))
 
 
 @router.get("/export", summary="The incidents of a filter as CSV, JSON Lines or GeoJSON (streamed)")
@@ -199,13 +200,13 @@ def export(request: Request, format: Literal["csv", "jsonl", "geojson"] = "csv",
     state = _state(request)
     protector = protector_for(request, ident)
     filt = params.store_filter(state.profile, limit=limit, viewer=protector is not None)
-    chunks = _batched(export_chunks(records(state.store.incidents_paged(filt), protector), format))
+    chunks = batched(export_chunks(records(state.store.incidents_paged(filt), protector), format))
     name = f"seethe-incidents-{dt.date.today().isoformat()}.{format}"
     return StreamingResponse(chunks, media_type=EXPORT_TYPES[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _batched(chunks, size: int = 1 << 16):
+def batched(chunks, size: int = 1 << 16):
     """Chunks joined to about ``size`` characters: each one crosses from a worker thread to the event loop."""
     buffer, length = [], 0
     for chunk in chunks:

@@ -11,7 +11,8 @@
 * ``review`` — confirm, correct or reject an incident, kept across re-extraction;
 * ``views`` — the map's places, the timeline and a report with its evidence, as a role sees them.
 * ``events`` — incidents linked into events (incrementally), analysts'
-  decisions, event details (``seethe.services.events``).
+  decisions, event details and the provenance chain (``seethe.services.events``);
+* ``event_views`` — events as a role sees them, one event with its tellings, the events' map layer;
 * ``analyses`` — the occurrences the analyses count, per incident or per
   event, selected with the incidents' filters (``seethe.services.analyses``).
 

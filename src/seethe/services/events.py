@@ -32,9 +32,9 @@ from seethe.link import (
     Estimate, IncidentTable, LinkParams, ReportInfo, TableBuilder, build_events, cluster, components, estimate,
     groups_of, links, params_for, replay, report_info, rescore, rows_by_report, score_pairs, story_words, with_model,
 )
-from seethe.models import Decision, Event, EventAnchor
+from seethe.models import Decision, Event, EventAnchor, ReportRole
 from seethe.profile import Profile, load_profile
-from seethe.services.queries import outlet_names, place_ids, province_code
+from seethe.services.queries import outlet_names, place_ids, printable, province_code
 from seethe.store import EventFilter, Membership, Store
 
 
@@ -315,11 +315,16 @@ def event_filter(profile: Profile, *, category: str | None = None, province: str
                  place: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
                  outlet: str | None = None, min_origins: int = 0, min_reports: int = 0,
                  grades: Iterable[str] = (), contradicted: bool | None = None,
-                 limit: int | None = None) -> EventFilter:
+                 limit: int | None = None, after: tuple[dt.date, int] | None = None) -> EventFilter:
     """An exact store filter for events from what a person asked for; ``UsageError`` for what cannot mean anything.
 
     A grade is a code (``B2``), a reliability letter (``B``: any credibility) or a credibility digit (``2``).
+    ``after`` is a keyset cursor: the events listed after (start date, id).
     """
+    grades = tuple(grades)
+    for name, value in (("category", category), ("province", province), ("place", place), ("outlet", outlet),
+                        *(("grade", g) for g in grades)):
+        printable(value, name)
     if category and category not in profile.codebook.categories and category not in profile.codebook.families():
         raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
     wanted = tuple(g.strip().upper() for g in grades for g in g.split(",") if g.strip())
@@ -338,7 +343,7 @@ def event_filter(profile: Profile, *, category: str | None = None, province: str
     return EventFilter(category=category, province=province_code(profile, province) if province else None,
                        place_ids=ids, since=since, until=until, min_origins=min_origins, min_reports=min_reports,
                        grades=wanted, outlets=outlet_names(profile, outlet) if outlet else (),
-                       contradicted=contradicted, limit=limit)
+                       contradicted=contradicted, limit=limit, after=after)
 
 
 # -- analysts' decisions ----------------------------------------------------------
@@ -443,32 +448,47 @@ def event_detail(store: Store, event_id: int) -> Event:
     return e
 
 
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """One step of an event's provenance: a report (its role says origin or relay) or an outlet not collected.
+
+    ``relays`` are the reports that relay this one (or this outlet), each with its own relays.
+    """
+
+    role: ReportRole | None  # None: an outlet credited by relays whose own report is not in the corpus
+    outlet: str | None
+    relays: tuple["ChainLink", ...] = ()
+
+
+def provenance_chain(event: Event) -> list[ChainLink]:
+    """The event's reports as a tree: each origin (or outlet credited but not collected) with what relays it."""
+    children: dict[str, list[ReportRole]] = defaultdict(list)
+    origins = [r for r in event.roles if r.role == "origin"]
+    for r in event.roles:
+        if r.role != "origin":
+            children[r.origin_key if r.relay_of_report is None else f"report:{r.relay_of_report}"].append(r)
+
+    def relays_of(key: str) -> tuple[ChainLink, ...]:
+        return tuple(ChainLink(c, c.outlet, relays_of(f"report:{c.report_id}")) for c in children.get(key, []))
+
+    chain = [ChainLink(r, r.outlet, relays_of(f"report:{r.report_id}")) for r in origins]
+    collected = {f"report:{r.report_id}" for r in origins}
+    chain += [ChainLink(None, key[7:], relays_of(key)) for key in list(children)
+              if key.startswith("outlet:") and key not in collected]
+    return chain
+
+
 def provenance_tree(event: Event) -> list[tuple[int, str]]:
     """The event's reports as a tree: (depth, line) with each origin first and the relays under what they relay."""
-    children: dict[str, list] = defaultdict(list)
-    roots = []
-    for r in event.roles:
-        if r.role == "origin":
-            roots.append(("report", r))
-        else:
-            children[r.origin_key if r.relay_of_report is None else f"report:{r.relay_of_report}"].append(r)
-    for key in list(children):
-        if key.startswith("outlet:") and key not in [f"report:{x.report_id}" for _, x in roots]:
-            roots.append(("outlet", key))
     lines: list[tuple[int, str]] = []
 
-    def walk(key: str, depth: int) -> None:
-        for child in children.get(key, []):
-            lines.append((depth, _role_line(child)))
-            walk(f"report:{child.report_id}", depth + 1)
+    def walk(node: ChainLink, depth: int) -> None:
+        lines.append((depth, _role_line(node.role) if node.role else f"{node.outlet} (not collected): origin"))
+        for child in node.relays:
+            walk(child, depth + 1)
 
-    for kind, item in roots:
-        if kind == "report":
-            lines.append((0, _role_line(item)))
-            walk(f"report:{item.report_id}", 1)
-        else:
-            lines.append((0, f"{item[7:]} (not collected): origin"))
-            walk(item, 1)
+    for root in provenance_chain(event):
+        walk(root, 0)
     return lines
 
 

@@ -15,6 +15,12 @@ still knows the claim is second-hand.
 Viewers also see places no finer than a county: a site, town or landmark is
 shown at the county or city that holds it (the province, when the gazetteer
 knows no such container), and without the words that named it.
+
+An event is protected from its member incidents: its summary (cut from one
+of their evidence texts) loses the same details, its place is coarsened like
+theirs, and the texts the linker wrote about it (roles, grade reasons,
+contradictions) lose source descriptions and name places no finer than a
+county.
 """
 
 from __future__ import annotations
@@ -23,10 +29,10 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 from seethe.geo import gazetteer_for
-from seethe.models import Place
+from seethe.models import Location, Place
 from seethe.profile import Profile
 
 WITHHELD = "[withheld]"
@@ -139,6 +145,54 @@ class SourceProtector:
         out["report"] = record.get("report_url")
         out["rules"] = []
         return out
+
+    def event(self, record: dict[str, Any], members: Iterable[dict[str, Any]]) -> dict[str, Any]:
+        """An event's JSON record (``Event.to_dict``) as a viewer sees it, given its member incidents' records
+        (as stored, unprotected): the summary was cut from one of their evidence texts, and the event's place
+        is one of theirs, whose kind of place and county the event's record does not carry."""
+        members = list(members)
+        out = dict(record)
+        summary = self.redact(record["summary"])
+        for m in members:
+            summary = self.excerpt(summary, m["evidence"]["text"])
+        out["summary"] = summary
+        out["location"] = self.coarse_location(self._event_place(record["location"], members))
+        out["roles"] = [{**r, "why": self.redact(r["why"])} for r in record["roles"]]
+        grade = record["grade"]
+        out["grade"] = {**grade, "reasons": [self.redact(x) for x in grade["reasons"]]} if grade else None
+        names = self._coarse_names(members)
+        out["contradictions"] = [{**c, "text": _renamed(self.redact(c["text"]), names)}
+                                 for c in record["contradictions"]]
+        return out
+
+    def _event_place(self, loc: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
+        """The event's location with the facts coarsening needs (kind of place, county, subdivision)."""
+        if loc.get("place_id") is None:
+            return loc
+        same = next((m["location"] for m in members if m["location"]["place_id"] == loc["place_id"]), None)
+        if same is not None:
+            return {**same, "mention": None}
+        place = gazetteer_for(self.profile).places.get(loc["place_id"])
+        if place is None:
+            return {**loc, "precision": "site"}  # an unknown kind of place: shown at its province, to be safe
+        return Location.of(place, None, self.profile.country).to_dict()
+
+    def _coarse_names(self, members: list[dict[str, Any]]) -> dict[str, str]:
+        """The names of the members' places finer than a county, each with what a viewer sees instead."""
+        names = {}
+        for m in members:
+            fine = m["location"]
+            coarse = self.coarse_location(fine)
+            if fine.get("name") and coarse.get("name") != fine["name"]:
+                names[fine["name"]] = coarse.get("name") or coarse.get("admin1_iso") or fine.get("country") or "?"
+        return names
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    """A text with every place name in ``names`` replaced (longest first: "Hyesan Market" before "Hyesan")."""
+    for fine in sorted(names, key=len, reverse=True):
+        text = text.replace(fine, names[fine])
+    return text
 
 
 @lru_cache(maxsize=8)

@@ -39,10 +39,16 @@ class EventFilter:
     outlets: tuple[str, ...] = ()  # a member report's outlet
     contradicted: bool | None = None
     ids: tuple[int, ...] = ()
+    after: tuple[dt.date, int] | None = None  # keyset cursor: events after (time_start, id) in list order
+    located: bool = False  # only events with a point (what a map can draw)
     limit: int | None = None
     # Only events holding a current incident this filter selects: what only incidents carry (their words,
     # confidence, the outlets they credit) selects the events they belong to.
     members: IncidentFilter | None = None
+
+
+# The orders ``Store.events`` lists in: newest first, or best corroborated first (the map draws those).
+EVENT_ORDERS = ("newest", "corroboration")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +243,14 @@ class EventTables:
         return ids
 
     # -- reading events -------------------------------------------------------
-    def events(self, filt: EventFilter | None = None) -> Iterator[Event]:
-        """Events, newest first (by start date, then id), streamed."""
+    def events(self, filt: EventFilter | None = None, order: str = "newest") -> Iterator[Event]:
+        """Events, newest first (by start date, then id) or with the most independent origins first, streamed."""
         filt = filt or EventFilter()
         ev = self.tables["events"]
-        q = select(ev).where(*self._event_conditions(filt)).order_by(ev.c.time_start.desc(), ev.c.id.desc())
+        if order not in EVENT_ORDERS:
+            raise ValueError(f"unknown event order {order!r}")
+        keys = (ev.c.origins.desc(),) if order == "corroboration" else ()
+        q = select(ev).where(*self._event_conditions(filt)).order_by(*keys, ev.c.time_start.desc(), ev.c.id.desc())
         if filt.limit:
             q = q.limit(filt.limit)
         with self._read() as conn:
@@ -251,6 +260,26 @@ class EventTables:
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot read events: {exc.__class__.__name__}", source=self.display,
                                  code="store.read") from None
+
+    def events_paged(self, filt: EventFilter | None = None, page: int = 2000) -> Iterator[Event]:
+        """Like ``events``, read in keyset pages: no connection is held while the caller works (a slow download)."""
+        filt = filt or EventFilter()
+        left, after = filt.limit, filt.after
+        while left is None or left > 0:
+            size = page if left is None else min(page, left)
+            rows = list(self.events(replace(filt, after=after, limit=size)))
+            yield from rows
+            if len(rows) < size:
+                return
+            after = (rows[-1].time.start, rows[-1].id)
+            left = None if left is None else left - len(rows)
+
+    def event_of_incident(self, incident_id: int) -> int | None:
+        """The event an incident belongs to, if the last link put it in one."""
+        mem = self.tables["event_members"]
+        with self._read() as conn:
+            found = conn.execute(select(mem.c.event_id).where(mem.c.incident_id == incident_id).limit(1)).first()
+        return int(found[0]) if found else None
 
     def count_events(self, filt: EventFilter | None = None) -> int:
         ev = self.tables["events"]
@@ -326,6 +355,11 @@ class EventTables:
             inc = self.tables["incidents"]
             conds.append(ev.c.id.in_(select(mem.c.event_id).join(inc, inc.c.id == mem.c.incident_id)
                                      .where(*self._conditions(filt.members, current_only=True))))
+        if filt.located:
+            conds.append(ev.c.lat.is_not(None))
+        if filt.after is not None:
+            day, last_id = filt.after
+            conds.append(or_(ev.c.time_start < day, and_(ev.c.time_start == day, ev.c.id < last_id)))
         return conds
 
     # -- analysts' decisions ----------------------------------------------------

@@ -1,4 +1,4 @@
-"""The pages: map and timeline, incident, report, review, audit log, sign-in, users.
+"""The pages: map and timeline, incident, event, report, review, audit log, sign-in, users.
 
 Pages are rendered on the server with Jinja2 (autoescaped: report text is
 always text); the map page's script reads the same REST API a script would.
@@ -9,6 +9,7 @@ a session, with a double-submit cookie.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,8 +24,9 @@ from seethe.errors import UsageError
 from seethe.geo import gazetteer_for
 from seethe.services import accounts, province_label
 from seethe.services.review import review_incident
-from seethe.services.views import incident_record, is_current, report_view, segments
-from seethe.store import IncidentFilter
+from seethe.services.event_views import event_view
+from seethe.services.views import Segment, incident_record, is_current, report_view, segments
+from seethe.store import EventFilter, IncidentFilter
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.autoescape = True  # every template, whatever its file name
@@ -52,7 +54,10 @@ def _filters_context(request: Request, ident: Identity) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse)
 def map_page(request: Request, ident: Identity = Depends(allow("viewer"))):
-    return render(request, "map.html", ident, **_filters_context(request, ident))
+    # The events layer is offered once a link has made events (one row read, not a count).
+    has_events = next(request.app.state.store.events(EventFilter(limit=1)), None) is not None
+    return render(request, "map.html", ident, has_events=has_events,
+                  events_on=request.query_params.get("events") == "1", **_filters_context(request, ident))
 
 
 def _incident_or_404(request: Request, ident: Identity, incident_id: int):
@@ -64,16 +69,32 @@ def _incident_or_404(request: Request, ident: Identity, incident_id: int):
     return found
 
 
-def _excerpt(view: dict[str, Any], incident_id: int, context_chars: int = 600):
-    """The part of the report around one incident's evidence, cut into marked segments."""
-    span = next((e for e in view["evidence"] if e["incident"] == incident_id), None)
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of a report around evidence, cut into marked segments; whether text was left out either side."""
+
+    segments: list[Segment]
+    cut_before: bool
+    cut_after: bool
+
+
+def _passages(view: dict[str, Any], incident_ids: set[int], context_chars: int = 600) -> list[Passage]:
+    """The paragraphs of a report around some of its incidents' evidence (overlapping ones joined), marked."""
+    spans = sorted((e["start"], e["end"], e["incident"]) for e in view["evidence"] if e["incident"] in incident_ids)
     text = view["text"]
-    if span is None:
-        return [], False, False
-    a, b = _paragraph_bounds(text, span["start"], span["end"], context_chars)
-    evidence = [(incident_id, span["start"] - a, span["end"] - a)]
-    withheld = [(w["start"] - a, w["end"] - a) for w in view["withheld"] if w["start"] >= a and w["end"] <= b]
-    return segments(text[a:b], evidence, withheld), a > 0, b < len(text)
+    stretches: list[list[int]] = []
+    for start, end, _ in spans:
+        a, b = _paragraph_bounds(text, start, end, context_chars)
+        if stretches and a <= stretches[-1][1]:
+            stretches[-1][1] = max(b, stretches[-1][1])
+        else:
+            stretches.append([a, b])
+    out = []
+    for a, b in stretches:
+        evidence = [(k, s - a, e - a) for s, e, k in spans if a <= s and e <= b]
+        withheld = [(w["start"] - a, w["end"] - a) for w in view["withheld"] if w["start"] >= a and w["end"] <= b]
+        out.append(Passage(segments(text[a:b], evidence, withheld), a > 0, b < len(text)))
+    return out
 
 
 def _paragraph_bounds(text: str, start: int, end: int, reach: int) -> tuple[int, int]:
@@ -94,10 +115,12 @@ def incident_page(request: Request, incident_id: int = PathParam(..., ge=1, le=2
     inc = _incident_or_404(request, ident, incident_id)
     record = {**incident_record(inc, protector), "current": is_current(state.store, incident_id)}
     view = report_view(state.store, state.profile, inc.report.id, protector, review=None if protector else "any")
-    excerpt, cut_before, cut_after = _excerpt(view, incident_id) if view else ([], False, False)
+    passage = next(iter(_passages(view, {incident_id}) if view else []), Passage([], False, False))
     reviews = state.store.reviews(incident_id) if not protector else []
-    return render(request, "incident.html", ident, inc=record, report=view, excerpt=excerpt, cut_before=cut_before,
-                  cut_after=cut_after, reviews=reviews,
+    event_id = state.store.event_of_incident(incident_id)
+    return render(request, "incident.html", ident, inc=record, report=view, excerpt=passage.segments,
+                  cut_before=passage.cut_before, cut_after=passage.cut_after, reviews=reviews,
+                  event=state.store.event(event_id, with_incidents=False) if event_id else None,
                   categories=sorted(state.profile.codebook.categories.items()),
                   province=province_label(state.profile, record["location"]["admin1_iso"]) if
                   record["location"]["admin1_iso"] else None,
@@ -135,6 +158,29 @@ def report_page(request: Request, report_id: int = PathParam(..., ge=1, le=2**62
     spans = [(e["incident"], e["start"], e["end"]) for e in view["evidence"]]
     withheld = [(w["start"], w["end"]) for w in view["withheld"]]
     return render(request, "report.html", ident, report=view, segments=segments(view["text"], spans, withheld))
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, event_id: int = PathParam(..., ge=1, le=2**62),
+               ident: Identity = Depends(allow("viewer"))):
+    state = request.app.state
+    protector = protector_for(request, ident)
+    view = event_view(state.store, state.profile, event_id, protector)
+    if view is None:
+        raise UsageError(f"no event {event_id}", source="event", code="not_found")
+    columns = [_telling_column(request, telling, protector) for telling in view["tellings"]]
+    incidents = {i["id"]: i for i in view["incidents"]}
+    return render(request, "event.html", ident, event=view, columns=columns, incidents=incidents,
+                  province=province_label(state.profile, view["location"]["admin1_iso"]) if
+                  view["location"]["admin1_iso"] else None)
+
+
+def _telling_column(request: Request, telling: dict[str, Any], protector) -> dict[str, Any]:
+    """One report of an event as a column: its telling and the passages holding the event's evidence."""
+    state = request.app.state
+    view = report_view(state.store, state.profile, telling["report_id"], protector,
+                       review=None if protector else "any")
+    return {**telling, "passages": _passages(view, set(telling["incident_ids"])) if view else []}
 
 
 @router.get("/audit", response_class=HTMLResponse)

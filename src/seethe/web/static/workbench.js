@@ -1,10 +1,15 @@
 // The map page: province polygons (Natural Earth), incidents at their precision, a timeline that
-// filters by brushing, the incident list and downloads, all driven by the filters in the URL.
+// filters by brushing, the incident list and downloads, all driven by the filters in the URL; and,
+// once incidents are linked, an events layer whose markers grow with their independent origins.
 // Data reaches the page only through textContent and element attributes, never as HTML.
 (function () {
   "use strict";
 
   var FILTERS = ["category", "province", "place", "since", "until", "outlet", "search", "min_confidence", "review"];
+  // The filters events take (confidence, words and review state belong to incidents).
+  var EVENT_FILTERS = ["category", "province", "place", "since", "until", "outlet"];
+  // Fill by information credibility (Admiralty 1-6): confirmed green to doubtful red, unjudged grey.
+  var CREDIBILITY_COLORS = { 1: "#1e8449", 2: "#52be80", 3: "#f4d03f", 4: "#e74c3c", 5: "#a6acaf", 6: "#a6acaf" };
   var FAMILY_COLORS = {
     dissent: "#c0392b", disorder: "#d68910", control: "#2e4053", burden: "#7d3c98",
     elite: "#117a65", military: "#5d6d7e"
@@ -54,6 +59,10 @@
   map.fitBounds([[37.6, 124.2], [43.1, 130.8]]);
   var provinceLayers = {};
   var pointLayer = L.layerGroup().addTo(map);
+  // Events sit in their own pane above the incident points, so a marker of either kind stays clickable.
+  map.createPane("events");
+  map.getPane("events").style.zIndex = 450;
+  var eventLayer = L.layerGroup().addTo(map);
   var baseReady = getJSON("/static/map/admin1.geojson").then(function (data) {
     L.geoJSON(data, {
       style: function (f) {
@@ -125,6 +134,78 @@
     });
     document.getElementById("map-status").textContent = placed + " at places, " + shaded +
       " at province level, " + (layer.elsewhere + unshaded) + " not on the map";
+  }
+
+  // ---- the events layer ----------------------------------------------------------------------
+  var eventsToggle = document.getElementById("f-events");
+
+  function eventsOn() { return !!eventsToggle && eventsToggle.checked; }
+
+  function eventQuery() {
+    var all = filters(), q = new URLSearchParams();
+    EVENT_FILTERS.forEach(function (k) { if (all.get(k)) q.set(k, all.get(k)); });
+    return q.toString();
+  }
+
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  // The clicked event in full; the others at the same point (markers there nest, one inside another) as links.
+  function showEvent(latlng, p, here) {
+    var box = el("div", { "class": "popup", "data-testid": "event-popup" });
+    box.appendChild(el("h3", {}, "Event " + p.id + ": " + p.category + " · " + (p.place || "?")));
+    box.appendChild(el("p", { "data-testid": "event-facts" }, plural(p.origins, "independent origin") + " · " +
+                       plural(p.reports, "report") + " · grade " + (p.grade || "—") + " · " + p.start));
+    if (p.grade_rule) box.appendChild(el("p", { "class": "hint" }, p.grade_rule));
+    if (p.contradictions) box.appendChild(el("p", { "class": "error" }, plural(p.contradictions, "contradiction")));
+    box.appendChild(el("blockquote", { "class": "evidence" }, p.summary));
+    box.appendChild(el("a", { href: "/events/" + p.id, "data-testid": "event-open" }, "Open the event"));
+    var others = here.filter(function (q) { return q.id !== p.id; });
+    if (others.length) {
+      box.appendChild(el("p", { "class": "hint" }, "Also here:"));
+      var list = el("ol", {});
+      others.forEach(function (q) {
+        var li = el("li");
+        li.appendChild(el("a", { href: "/events/" + q.id }, "Event " + q.id + " · " + q.category));
+        li.appendChild(el("span", { "class": "meta" }, " · " + plural(q.origins, "origin") + " · " +
+                          (q.grade || "—") + " · " + q.start));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    L.popup({ maxWidth: 380, maxHeight: 320, autoPanPadding: [20, 20] }).setLatLng(latlng).setContent(box).openOn(map);
+  }
+
+  function drawEvents(layer) {
+    eventLayer.clearLayers();
+    var byPoint = {};
+    layer.features.forEach(function (f) {
+      var key = f.geometry.coordinates.join(",");
+      (byPoint[key] = byPoint[key] || []).push(f.properties);
+    });
+    // Most origins first, so the smaller markers are drawn over the larger ones and every ring stays clickable.
+    layer.features.forEach(function (f) {
+      var p = f.properties, c = f.geometry.coordinates;
+      var marker = L.circleMarker([c[1], c[0]], {
+        pane: "events", radius: Math.min(3 + 5 * p.origins, 28), color: "#1a5276", weight: 2,
+        fillColor: CREDIBILITY_COLORS[p.credibility] || "#a6acaf", fillOpacity: 0.55,
+        className: "event-point" + (p.origins > 1 ? " corroborated" : "")
+      });
+      marker.bindTooltip("Event " + p.id + " · " + plural(p.origins, "independent origin") + " · " + (p.grade || "—"));
+      marker.on("click", function () { showEvent([c[1], c[0]], p, byPoint[c.join(",")]); });
+      marker.addTo(eventLayer);
+    });
+    document.getElementById("event-status").textContent = "· " + layer.features.length + " of " +
+      plural(layer.total, "placed event") + " drawn";
+  }
+
+  function loadEvents() {
+    if (!eventsOn()) {
+      eventLayer.clearLayers();
+      document.getElementById("event-status").textContent = "";
+      return Promise.resolve();
+    }
+    var layer = getJSON("/api/events/map?" + eventQuery());
+    return Promise.all([layer, baseReady]).then(function (r) { drawEvents(r[0]); });
   }
 
   // ---- the timeline --------------------------------------------------------------------------
@@ -274,7 +355,7 @@
     var timeline = getJSON("/api/timeline?" + query({ unit: state.unit }, ["since", "until"])).then(drawTimeline);
     var layer = Promise.all([getJSON("/api/map?" + query()), baseReady]).then(function (r) { drawMap(r[0]); });
     var list = loadList(false);
-    return Promise.all([timeline, layer, list]).then(function () {
+    return Promise.all([timeline, layer, list, loadEvents()]).then(function () {
       document.body.setAttribute("data-ready", "1");
     }).catch(function (e) { status.textContent = "Could not load: " + e.message; });
   }
@@ -291,6 +372,9 @@
   }
 
   document.getElementById("more").addEventListener("click", function () { loadList(true); });
+  if (eventsToggle) {
+    eventsToggle.addEventListener("change", function () { setFilters({ events: eventsToggle.checked ? "1" : "" }); });
+  }
   document.getElementById("t-unit").addEventListener("change", function (ev) { state.unit = ev.target.value; refresh(); });
   document.getElementById("t-clear").addEventListener("click", function () { setFilters({ since: "", until: "" }); });
   window.addEventListener("popstate", function () { window.location.reload(); });
