@@ -8,7 +8,8 @@ and ``datasets/<set>/gold/``).  Pull the texts first (see
 
     python scripts/build_real_dataset.py --texts ~/pulled --split study      # → datasets/real/build/study/
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout    # round 1: scored once, then studied
-    python scripts/build_real_dataset.py --texts ~/pulled --split heldout2   # round 2: scored once, at the end
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout2   # round 2: scored once, then studied
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout3   # round 3: scored once, at the end
     python scripts/build_real_dataset.py --set linked --texts ~/pulled-linked
 
 Every text is checked against its digest (a page that changed since it was
