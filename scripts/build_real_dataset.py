@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", default="real", help="dataset under datasets/ (real, linked)")
     ap.add_argument("--texts", type=Path, nargs="+", required=True, help="folders holding the pulled ID.txt files")
-    ap.add_argument("--split", choices=["study", "heldout", "heldout2", "all"], default="study")
+    ap.add_argument("--split", choices=["study", "heldout", "heldout2", "heldout3", "all"], default="study")
     ap.add_argument("--out", type=Path, help="default: datasets/<set>/build/<split>")
     args = ap.parse_args(argv)
     dataset = ROOT / "datasets" / args.set
