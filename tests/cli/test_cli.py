@@ -1,10 +1,13 @@
 """The command line as a user runs it: its output and exit status (through CliRunner, see conftest)."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
+
+from seethe.store import Store
 
 from tests.conftest import SAMPLES, SHARED
 
@@ -103,6 +106,10 @@ def test_demo_ingests_and_summarises_the_bundled_samples(seethe, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "reports new" in run.stdout and "incidents found" in run.stdout and "By province" in run.stdout
     assert db.exists()
+    linked = re.search(r"Linked into (\d+) events", run.stdout)
+    assert linked and int(linked.group(1)) > 0
+    with Store(str(db)) as store:  # the workbench opens on events too
+        assert store.count_events() == int(linked.group(1))
 
 
 def test_places_lookup(seethe):

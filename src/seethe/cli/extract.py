@@ -16,7 +16,9 @@ from seethe.errors import ReportError
 from seethe.extract import DEFAULT_MIN_CONFIDENCE, Extractor
 from seethe.ingest import iter_report_paths, read_report
 from seethe.models import Incident
-from seethe.services import IngestOptions, incident_filter, ingest, province_label, score_dataset, score_happenings
+from seethe.services import (
+    IngestOptions, incident_filter, ingest, link, province_label, score_dataset, score_happenings,
+)
 from seethe.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -189,6 +191,9 @@ def demo_command(paths, db, profile, serve, port):
         out.print(f"[bold]{db}[/bold]: {summary.line()}")
         stats = store.stats()
         out.print(f"{stats['reports']} reports and {stats['incidents']} incidents stored")
+        linked = link(store, profile=profile)  # so the workbench and the analyses have events to show
+        out.print(f"Linked into {linked.events} events, {linked.multi_report_events} told by several reports "
+                  "(seethe events)")
         out.print(count_table("By family", stats["by_family"], "family"))
         out.print(count_table("By province or country", stats["by_province"], "province", label))
         out.print(count_table("By month", stats["by_month"], "month"))

@@ -35,6 +35,7 @@ _EXPORTS = {
     **dict.fromkeys(["Selection", "counted", "event_filter_of", "graded_events", "occurrence_of",
                      "occurrence_of_event", "occurrences", "occurrences_from_events", "occurrences_of", "select"],
                     "seethe.services.analyses"),
+    **dict.fromkeys(["LinkSummary", "link"], "seethe.services.events"),
     **dict.fromkeys(["CalibrationBin", "DatasetScore", "HappeningScore", "ReportScore", "score_dataset",
                      "score_happenings"], "seethe.services.scoring"),
 }
