@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 
@@ -235,11 +236,12 @@ def decide_list(db, fmt):
 @decide_group.command("withdraw")
 @click.argument("decision_id", type=click.IntRange(1, 2**62))
 @db_option
-def decide_withdraw(decision_id, db):
+@click.option("--by", default=getpass.getuser, show_default="your login name", help="Who withdraws it (audited).")
+@click.option("--why", default="", help="Why (audited).")
+def decide_withdraw(decision_id, db, by, why):
     """Withdraw a decision: it is no longer replayed (run ``seethe link`` to relink)."""
     with Store(db) as store:
-        if not store.withdraw_decision(decision_id):
-            raise click.ClickException(f"no active decision {decision_id}")
+        event_service.withdraw(store, decision_id, by=by, why=why)
     click.echo(f"decision {decision_id} withdrawn; the next link replays the others")
 
 
