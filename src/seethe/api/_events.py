@@ -86,7 +86,8 @@ def decide_event(request: Request, body: DecisionIn, event_id: int = EventId,
     decision_id, events = decide_about(state.store, event_id, body.kind, by=ident.name, why=body.why,
                                        others=body.with_, reports=body.reports, profile=state.profile)
     state.recent.clear()  # the events map and counts changed
-    return FastJSON({"decision": decision_id, "events": list(event_records(state.store, events, None))})
+    return FastJSON({"decision": decision_id, "events": list(event_records(state.store, events, None))},
+                    status_code=201)
 
 
 @router.get("/decisions", summary="Analysts' decisions about events, in the order they are replayed")

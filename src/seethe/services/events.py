@@ -394,9 +394,10 @@ def withdraw(store: Store, decision_id: int, *, by: str, why: str = "") -> None:
         raise UsageError(f"no active decision {decision_id}", source="decision", code="not_found")
 
 
-def decisions_about(store: Store, event: Event) -> list[Decision]:
-    """The decisions, withdrawn ones too, that named this event's reports: what an analyst did to it, oldest first."""
-    return [d for d in store.decisions(active_only=False) if d.names_report(event.report_ids)]
+def decisions_about(store: Store, report_ids: Iterable[int]) -> list[Decision]:
+    """The decisions, withdrawn ones too, that named an event's reports: what analysts did to it, oldest first."""
+    report_ids = set(report_ids)
+    return [d for d in store.decisions(active_only=False) if d.names_report(report_ids)]
 
 
 def current_params(store: Store, profile: Profile) -> LinkParams:
