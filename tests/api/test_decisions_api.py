@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 
 from seethe.api import Settings
 from seethe.cli import cli
-from seethe.services import IngestOptions, accounts, ingest
+from seethe.services import accounts
 from seethe.services import events as event_service
 from seethe.store import Store
 from seethe.web import create_app
 from tests.api.conftest import sign_in
-from tests.workbench import DETENTIONS, LEAFLETS, PASSWORDS, ROLES, event_of, write_event_reports
+from tests.workbench import DETENTIONS, LEAFLETS, PASSWORDS, ROLES, build_event_bench
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +30,12 @@ def template(tmp_path_factory):
     """A database with the leaflets (3 reports) and the detentions (2) linked into two events, and a user and an
     API token per role; each test copies it."""
     folder = tmp_path_factory.mktemp("decisions")
-    path = folder / "template.db"
-    with Store(f"sqlite:///{path}") as store:
-        assert ingest(write_event_reports(folder), store, opts=IngestOptions(profile="kp")).failed == 0
-        event_service.link(store)
-        tokens = {}
-        for name, role in ROLES.items():
-            accounts.add_user(store, name, PASSWORDS[name], role, actor="test")
-            tokens[role] = accounts.new_api_token(store, store.user(name), "tests", actor="test")[1]
+    url, known = build_event_bench(folder)
+    with Store(url) as store:
+        tokens = {role: accounts.new_api_token(store, store.user(name), "tests", actor="test")[1]
+                  for name, role in ROLES.items()}
         reports = {Path(r.report.source).name: r.id for r in store.stored_reports()}
-        known = {"leaflets": event_of(store, LEAFLETS), "detentions": event_of(store, DETENTIONS)}
-    return path, tokens, reports, known
+    return folder / "events.db", tokens, reports, known
 
 
 class Bench:
