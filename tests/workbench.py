@@ -78,3 +78,15 @@ def build_workbench(folder: Path, url: str | None = None) -> tuple[str, dict[str
         ids = {"hostile_report": next(r.id for r in store.stored_reports() if r.report.source.endswith("hostile.txt")),
                "leaflet_event": event_of(store, LEAFLETS), "detention_event": event_of(store, DETENTIONS)}
     return url, ids
+
+
+def build_event_bench(folder: Path) -> tuple[str, dict[str, int]]:
+    """A small database for tests that change events (the shared workbench's stay as its tests expect): the two
+    told-many-ways happenings linked into two events, and the users; its URL and the two events' ids."""
+    url = f"sqlite:///{folder / 'events.db'}"
+    with Store(url) as store:
+        assert ingest(write_event_reports(folder), store, opts=IngestOptions(profile="kp")).failed == 0
+        event_service.link(store)
+        for name, role in ROLES.items():
+            accounts.add_user(store, name, PASSWORDS[name], role, actor="test")
+        return url, {"leaflets": event_of(store, LEAFLETS), "detentions": event_of(store, DETENTIONS)}

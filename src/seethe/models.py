@@ -410,11 +410,17 @@ class Decision:
     reports: tuple[int, ...] = ()
     at: dt.datetime | None = None
     id: int | None = None
+    active: bool = True  # False once withdrawn: kept, no longer replayed
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "targets": [t.to_dict() for t in self.targets],
                 "reports": list(self.reports), "by": self.by, "why": self.why,
-                "at": self.at.isoformat() if self.at else None}
+                "at": self.at.isoformat() if self.at else None, "active": self.active}
+
+    def names_report(self, report_ids) -> bool:
+        """Whether the decision is about any of these reports (the events it named held them, or it moved them)."""
+        wanted = set(report_ids)
+        return bool(wanted & set(self.reports)) or any(wanted & set(t.report_ids) for t in self.targets)
 
 
 @dataclass(frozen=True, slots=True)

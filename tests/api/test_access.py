@@ -30,6 +30,9 @@ EXPECTED = {
     ("GET", "/api/events/map"): "viewer",
     ("GET", "/api/events/export"): "viewer",
     ("GET", "/api/events/{event_id}"): "viewer",
+    ("POST", "/api/events/{event_id}/decisions"): "analyst",
+    ("GET", "/api/decisions"): "analyst",
+    ("DELETE", "/api/decisions/{decision_id}"): "analyst",
     ("GET", "/api/audit"): "analyst",
     ("GET", "/api/users"): "admin",
     ("POST", "/api/users"): "admin",
@@ -42,6 +45,7 @@ EXPECTED = {
     ("POST", "/incidents/{incident_id}/review"): "analyst",
     ("GET", "/reports/{report_id}"): "viewer",
     ("GET", "/events/{event_id}"): "viewer",
+    ("POST", "/events/{event_id}/decide"): "analyst",
     ("GET", "/audit"): "analyst",
     ("GET", "/login"): "anyone",
     ("POST", "/login"): "anyone",
@@ -66,7 +70,7 @@ def _routes(app) -> dict[tuple[str, str], APIRoute]:
 
 def _concrete(path: str) -> str:
     return (path.replace("{incident_id}", "1").replace("{report_id}", "1").replace("{name}", "nobody")
-            .replace("{token_id}", "999999").replace("{event_id}", "1"))
+            .replace("{token_id}", "999999").replace("{event_id}", "1").replace("{decision_id}", "999999"))
 
 
 def _call(client: TestClient, method: str, path: str):

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from seethe.cli import main
+from seethe.store import Store
 
 REPORTS = {
     "a.txt": "Published: 2016-01-05\nOutlet: Daily NK\n\nLeaflets criticizing Kim Jong Un were found near Hyesan "
@@ -76,6 +77,14 @@ def test_decide_detach_then_list_and_the_decision_is_replayed(db, capsys):
     run(capsys, "link", "--db", db, "--full")
     _, out, _ = run(capsys, "events", "--db", db, "--format", "jsonl")
     assert len(out.splitlines()) == 3
+    code, out, _ = run(capsys, "decide", "withdraw", "1", "--db", db, "--by", "lee", "--why", "the same station")
+    assert code == 0 and "withdrawn" in out
+    _, out, _ = run(capsys, "decide", "list", "--db", db)
+    assert out.strip().endswith("(withdrawn)")
+    with Store(db) as store:
+        audit = [(e.user_name, e.action, e.reason) for e in store.audit_log()]
+    assert audit == [("lee", "decision.withdraw", "the same station"), ("kim", "decision.detach", "a different station")]
+    assert run(capsys, "decide", "withdraw", "1", "--db", db)[0] != 0  # no longer active
 
 
 def test_a_decision_needs_who_and_why(db, capsys):

@@ -6,6 +6,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,14 +23,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(workbench):
+@contextmanager
+def _serving(url: str):
+    """The workbench on a database, served by uvicorn in a thread; its address."""
     import uvicorn
 
     from seethe.api import Settings
     from seethe.web import create_app
 
-    url, _ = workbench
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(Settings(db=url)), host="127.0.0.1", port=port,
                                            log_level="warning"))
@@ -42,6 +43,23 @@ def live_server(workbench):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(workbench):
+    url, _ = workbench
+    with _serving(url) as address:
+        yield address
+
+
+@pytest.fixture
+def events_server(tmp_path):
+    """A server of its own for a test that changes events: (address, the two events' ids)."""
+    from tests.workbench import build_event_bench
+
+    url, known = build_event_bench(tmp_path)
+    with _serving(url) as address:
+        yield address, known
 
 
 @pytest.fixture(scope="session")
@@ -65,23 +83,24 @@ def screenshots(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def signed_in(browser, live_server):
-    """``signed_in("ana")``: a page in a fresh browser context, signed in through the form."""
+    """``signed_in("ana")``: a page in a fresh browser context, signed in through the form (on the workbench,
+    or on ``server``)."""
     from tests.workbench import PASSWORDS
 
     contexts = []
 
-    def open_as(name: str):
+    def open_as(name: str, server: str = live_server):
         context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10000)
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        page.goto(f"{live_server}/login")
+        page.goto(f"{server}/login")
         page.fill("input[name=name]", name)
         page.fill("input[name=password]", PASSWORDS[name])
         page.click("form.stack button[type=submit]")
-        page.wait_for_url(f"{live_server}/")
+        page.wait_for_url(f"{server}/")
         return page
 
     yield open_as

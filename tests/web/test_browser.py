@@ -145,7 +145,7 @@ def test_events_on_the_map_open_an_event_with_its_reports_side_by_side(signed_in
                                                                         screenshots):
     _, known = workbench
     page = signed_in("ana")
-    page.goto(f"{live_server}/?province=KP-10")
+    page.goto(f"{live_server}/?province=KP-10&since=2018-01-01")  # the samples' 2017 graffiti is corroborated too
     _ready(page)
     assert page.locator("path.event-point").count() == 0  # the events layer is a toggle, off at first
 
@@ -187,4 +187,30 @@ def test_events_on_the_map_open_an_event_with_its_reports_side_by_side(signed_in
     page.wait_for_url(re.compile(r"/incidents/\d+$"))
     page.click("[data-testid=event-link]")
     page.wait_for_url(f"{live_server}/events/{known['leaflet_event']}")
+    assert page.errors == []
+
+
+def test_an_analyst_merges_two_events_on_the_event_page_and_the_audit_log_lists_it(signed_in, events_server,
+                                                                                    screenshots):
+    server, known = events_server
+    page = signed_in("ana", server)
+    page.goto(f"{server}/events/{known['leaflets']}")
+    assert page.locator("[data-testid=telling]").count() == 3
+
+    merge = page.locator("[data-testid=merge-form]")
+    merge.locator("input[name=with]").fill(str(known["detentions"]))
+    merge.locator("textarea[name=why]").fill("one crackdown after the leaflets")
+    merge.locator("button[type=submit]").click()
+    page.wait_for_url(f"{server}/events/{known['leaflets']}")
+    assert page.locator("[data-testid=telling]").count() == 5  # both events' reports, in one event
+    assert page.locator("[data-testid=counts]").inner_text().startswith("5 reports")
+    history = page.locator("[data-testid=decision-history]").inner_text()
+    assert "merge by ana" in history and "one crackdown after the leaflets" in history
+    page.screenshot(path=str(screenshots / "event-merged.png"), full_page=True)
+    page.goto(f"{server}/events/{known['detentions']}")
+    assert page.locator("[data-testid=event-title]").count() == 0  # merged away
+
+    page.goto(f"{server}/audit")
+    row = page.locator("[data-testid=audit-table] tbody tr").first.inner_text()
+    assert "decision.merge" in row and "ana" in row and "one crackdown after the leaflets" in row
     assert page.errors == []

@@ -4,18 +4,22 @@ and provenance, the events' map layer and export.  Thin, as the other routes: pa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from seethe.api._auth import Identity, allow, protector_for
 from seethe.api._params import DEFAULT_PAGE, MAX_PAGE, EventParams, decode_cursor, encode_cursor, event_params
 from seethe.api._routes import EXPORT_TYPES, FastJSON, NotFound, batched, recent
 from seethe.services import EVENT_CSV_COLUMNS, event_flat_row, export_chunks
 from seethe.services.event_views import MAP_LIMIT, event_map, event_records, event_view
+from seethe.services.events import decide_about, withdraw
 
 router = APIRouter(prefix="/api", default_response_class=FastJSON)
+EventId = Path(..., ge=1, le=2**62, description="An event id.")
+Id = Annotated[int, Field(ge=1, le=2**62)]
 
 
 @router.get("/events", summary="Events, newest first, filtered as `seethe events` filters; cursor-paginated")
@@ -56,10 +60,43 @@ def events_export(request: Request, format: Literal["csv", "jsonl", "geojson"] =
 
 @router.get("/events/{event_id}", summary="One event: its incidents, each report's role and what it relays, "
                                           "the provenance chain, the grade and its rule, contradictions")
-def event(request: Request, event_id: int = Path(..., ge=1, le=2**62, description="An event id."),
+def event(request: Request, event_id: int = EventId,
           ident: Identity = Depends(allow("viewer"))) -> dict[str, Any]:
     state = request.app.state
     view = event_view(state.store, state.profile, event_id, protector_for(request, ident))
     if view is None:
         raise NotFound(f"no event {event_id}", source="event")
     return FastJSON(view)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["merge", "split", "detach"]
+    why: str = Field(..., min_length=1, max_length=2000, pattern=r"\S")  # a reason, not blanks
+    with_: list[Id] = Field([], alias="with", max_length=100, description="Merge: the other events.")
+    reports: list[Id] = Field([], max_length=1000, description="Split, detach: reports of this event.")
+
+
+@router.post("/events/{event_id}/decisions", status_code=201,
+             summary="Merge the event with others, split reports off it or detach one (kept, audited, replayed "
+                     "after every link); answers the events it leaves")
+def decide_event(request: Request, body: DecisionIn, event_id: int = EventId,
+                 ident: Identity = Depends(allow("analyst"))) -> dict[str, Any]:
+    state = request.app.state
+    decision_id, events = decide_about(state.store, event_id, body.kind, by=ident.name, why=body.why,
+                                       others=body.with_, reports=body.reports, profile=state.profile)
+    state.recent.clear()  # the events map and counts changed
+    return FastJSON({"decision": decision_id, "events": list(event_records(state.store, events, None))},
+                    status_code=201)
+
+
+@router.get("/decisions", summary="Analysts' decisions about events, in the order they are replayed")
+def decisions(request: Request, ident: Identity = Depends(allow("analyst"))) -> list[dict[str, Any]]:
+    return [d.to_dict() for d in request.app.state.store.decisions(active_only=False)]
+
+
+@router.delete("/decisions/{decision_id}", summary="Withdraw a decision: the next link no longer replays it")
+def withdraw_decision(request: Request, decision_id: int = Path(..., ge=1, le=2**62),
+                      why: str = Query("", max_length=2000), ident: Identity = Depends(allow("analyst"))) -> dict:
+    withdraw(request.app.state.store, decision_id, by=ident.name, why=why)
+    return {"withdrawn": decision_id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 
@@ -229,17 +230,27 @@ def decide_list(db, fmt):
     for d in decisions:
         targets = " + ".join(f"{t.category} (reports {', '.join(map(str, t.report_ids))})" for t in d.targets)
         extra = f"; reports {', '.join(map(str, d.reports))}" if d.reports else ""
-        click.echo(f"{d.id}. {d.at:%Y-%m-%d %H:%M} {d.by}: {d.kind} {targets}{extra} — {d.why}")
+        click.echo(f"{d.id}. {d.at:%Y-%m-%d %H:%M} {d.by}: {d.kind} {targets}{extra} — {d.why}"
+                   + ("" if d.active else " (withdrawn)"))
+
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name, as for a container's numeric user
+        return "command line"
 
 
 @decide_group.command("withdraw")
 @click.argument("decision_id", type=click.IntRange(1, 2**62))
 @db_option
-def decide_withdraw(decision_id, db):
+@click.option("--by", default=_login_name, show_default="your login name", help="Who withdraws it (audited).")
+@click.option("--why", default="", help="Why (audited).")
+def decide_withdraw(decision_id, db, by, why):
     """Withdraw a decision: it is no longer replayed (run ``seethe link`` to relink)."""
     with Store(db) as store:
-        if not store.withdraw_decision(decision_id):
-            raise click.ClickException(f"no active decision {decision_id}")
+        event_service.withdraw(store, decision_id, by=by, why=why)
     click.echo(f"decision {decision_id} withdrawn; the next link replays the others")
 
 

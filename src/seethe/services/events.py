@@ -372,6 +372,34 @@ def decide(store: Store, kind: str, event_ids: list[int], *, by: str, why: str, 
     return decision_id, applied
 
 
+def decide_about(store: Store, event_id: int, kind: str, *, by: str, why: str, others: Iterable[int] = (),
+                 reports: Iterable[int] = (), profile: str | Profile = "kp") -> tuple[int, list[Event]]:
+    """A decision as the workbench asks for it, from one event's page: merge it with ``others``, or split
+    ``reports`` off it, or detach one.  ``UsageError`` (code ``not_found`` for the event itself) when it cannot be."""
+    others, reports = list(others), list(reports)
+    if store.event(event_id, with_incidents=False) is None:
+        raise UsageError(f"no event {event_id}", source="event", code="not_found")
+    if kind == "merge" and reports:
+        raise UsageError("a merge names other events (with), not reports", source="reports", code="usage.decision")
+    if kind != "merge" and others:
+        raise UsageError(f"{kind} names reports of this event, not other events", source="with",
+                         code="usage.decision")
+    return decide(store, kind, [event_id, *others], by=by, why=why, reports=reports, profile=profile)
+
+
+def withdraw(store: Store, decision_id: int, *, by: str, why: str = "") -> None:
+    """Stop replaying a decision from the next link on (it stays listed, marked withdrawn, and is audited)."""
+    printable(why, "why")
+    if not store.withdraw_decision(decision_id, by=by, why=why.strip()):
+        raise UsageError(f"no active decision {decision_id}", source="decision", code="not_found")
+
+
+def decisions_about(store: Store, report_ids: Iterable[int]) -> list[Decision]:
+    """The decisions, withdrawn ones too, that named an event's reports: what analysts did to it, oldest first."""
+    report_ids = set(report_ids)
+    return [d for d in store.decisions(active_only=False) if d.names_report(report_ids)]
+
+
 def current_params(store: Store, profile: Profile) -> LinkParams:
     """The settings the store's events were linked with: the profile's, weighed by the model last fitted."""
     p = params_for(profile)
@@ -399,6 +427,8 @@ def _decision_events(store: Store, kind: str, event_ids: list[int]) -> list[Even
 
 
 def _check_decision(kind: str, events: list[Event], reports: tuple[int, ...], by: str, why: str) -> None:
+    printable(by, "by")
+    printable(why, "why")
     if not by or not by.strip():
         raise UsageError("a decision needs who made it", source="by", code="usage.decision")
     if not why or not why.strip():

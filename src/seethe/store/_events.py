@@ -364,13 +364,18 @@ class EventTables:
 
     # -- analysts' decisions ----------------------------------------------------
     def add_decision(self, decision: Decision) -> int:
+        """Keep a decision, with its audit entry in the same transaction (who, when, why, the events it names)."""
         table = self.tables["analyst_decisions"]
         with self._write() as conn:
-            return conn.execute(table.insert().values(
+            decision_id = conn.execute(table.insert().values(
                 kind=decision.kind, made_by=decision.by, why=decision.why,
                 made_at=decision.at or dt.datetime.now(dt.timezone.utc),
                 targets=json.dumps([t.to_dict() for t in decision.targets]), reports=json.dumps(list(decision.reports)),
                 active=True)).inserted_primary_key[0]
+            events = [t.event_id for t in decision.targets]
+            self._audit(conn, decision.by, f"decision.{decision.kind}", _events_named(events),
+                        {"decision": decision_id, "events": events, "reports": list(decision.reports)}, decision.why)
+            return decision_id
 
     def decisions(self, active_only: bool = True) -> list[Decision]:
         """Analysts' decisions in the order they were made."""
@@ -381,11 +386,20 @@ class EventTables:
         with self._read() as conn:
             return [_decision(r) for r in conn.execute(q).mappings()]
 
-    def withdraw_decision(self, decision_id: int) -> bool:
+    def withdraw_decision(self, decision_id: int, by: str = "", why: str = "") -> bool:
+        """Stop replaying a decision (it stays listed); audited when ``by`` names who withdrew it."""
         table = self.tables["analyst_decisions"]
         with self._write() as conn:
             active = and_(table.c.id == decision_id, table.c.active == True)  # noqa: E712
-            return bool(conn.execute(update(table).where(active).values(active=False)).rowcount)
+            done = bool(conn.execute(update(table).where(active).values(active=False)).rowcount)
+            if done and by:
+                self._audit(conn, by, "decision.withdraw", f"decision {decision_id}", {"decision": decision_id}, why)
+            return done
+
+
+def _events_named(ids: list[int | None]) -> str:
+    known = [str(k) for k in ids if k is not None]
+    return ("event " if len(known) == 1 else "events ") + ", ".join(known)
 
 
 def _grade_condition(ev, given: str) -> ColumnElement:
@@ -456,7 +470,8 @@ def _decision(r) -> Decision:
     at = r["made_at"]
     if at is not None and at.tzinfo is None:
         at = at.replace(tzinfo=dt.timezone.utc)  # SQLite gives back naive times; they were written in UTC
-    return Decision(r["kind"], targets, r["made_by"], r["why"], tuple(json.loads(r["reports"])), at, r["id"])
+    return Decision(r["kind"], targets, r["made_by"], r["why"], tuple(json.loads(r["reports"])), at, r["id"],
+                    bool(r["active"]))
 
 
 def _linkable(inc) -> ColumnElement:

@@ -8,6 +8,7 @@ a session, with a double-submit cookie.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from seethe.geo import gazetteer_for
 from seethe.services import accounts, province_label
 from seethe.services.review import review_incident
 from seethe.services.event_views import event_view
+from seethe.services.events import decide_about, decisions_about
 from seethe.services.views import Segment, incident_record, is_current, report_view, segments
 from seethe.store import EventFilter, IncidentFilter
 
@@ -172,7 +174,38 @@ def event_page(request: Request, event_id: int = PathParam(..., ge=1, le=2**62),
     incidents = {i["id"]: i for i in view["incidents"]}
     return render(request, "event.html", ident, event=view, columns=columns, incidents=incidents,
                   province=province_label(state.profile, view["location"]["admin1_iso"]) if
-                  view["location"]["admin1_iso"] else None)
+                  view["location"]["admin1_iso"] else None,
+                  decisions=decisions_about(state.store, view["report_ids"]) if not protector else [],
+                  made=_event_numbers(request.query_params.get("made", "")), error=request.query_params.get("error"))
+
+
+@router.post("/events/{event_id}/decide")
+def decide_form(request: Request, event_id: int = PathParam(..., ge=1, le=2**62),
+                kind: str = Form(..., max_length=20), why: str = Form("", max_length=2000),
+                others: str = Form("", alias="with", max_length=200), reports: list[int] = Form([]),
+                csrf: str = Form("", max_length=100), ident: Identity = Depends(allow("analyst"))):
+    state = request.app.state
+    try:
+        _, events = decide_about(state.store, event_id, kind, by=ident.name, why=why,
+                                 others=_event_numbers(others), reports=reports, profile=state.profile)
+    except UsageError as exc:
+        if exc.code == "not_found":
+            raise
+        return RedirectResponse(f"/events/{event_id}?" + urlencode({"error": exc.one_line()}), status_code=303)
+    state.recent.clear()
+    # The page's event keeps its id through a merge, and keeps the reports a split leaves; the others are named.
+    ids = [e.id for e in events]
+    kept = event_id if event_id in ids else ids[0]
+    made = ",".join(str(k) for k in ids if k != kept)
+    return RedirectResponse(f"/events/{kept}" + ("?" + urlencode({"made": made}) if made else ""), status_code=303)
+
+
+def _event_numbers(given: str) -> list[int]:
+    """Event numbers as people type them: "57", "#57", "57, 61"."""
+    words = [w.lstrip("#") for w in re.split(r"[\s,]+", given.strip()) if w]
+    if any(not w.isdigit() or len(w) > 18 for w in words):
+        raise UsageError(f"{given!r} is not a list of event numbers", source="with", code="usage.decision")
+    return [int(w) for w in words]
 
 
 def _telling_column(request: Request, telling: dict[str, Any], protector) -> dict[str, Any]:
