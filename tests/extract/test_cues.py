@@ -53,6 +53,22 @@ def test_negation_and_hypothetical_guards(extractor, make_report, text, category
     assert category not in categories(extractor, make_report, text)
 
 
+@pytest.mark.parametrize("text, category, not_category", [
+    # Showing films is a propaganda drive, not the screening of suspects.
+    ("The party committee organized screenings of war films and made viewers submit written impressions.",
+     "control.indoctrination", "control.investigation"),
+    # A resident giving money to a family is no levy by the state.
+    ("Han handed over money to the family of a defector in early July.", None, "burden.extraction"),
+    ("The foremen were beaten badly by a dozen laborers at the quarry.", "dissent.violence", None),
+    ("Three smugglers were shot dead by border guards on the river.", "control.punishment", None),
+    ("The market in Sunam district was closed by the authorities for a week.", "control.market", None),
+])
+def test_acts_told_in_the_ways_real_reports_tell_them(extractor, make_report, text, category, not_category):
+    found = categories(extractor, make_report, text)
+    assert category is None or category in found
+    assert not_category is None or not_category not in found
+
+
 def test_leaflets_sent_by_balloon_are_not_domestic_dissent(extractor, make_report):
     text = "Activists launched balloons carrying leaflets from Gimpo.\nThe leaflets criticized the leadership."
     assert "dissent.leaflet_graffiti" not in categories(extractor, make_report, text)
