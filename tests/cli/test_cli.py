@@ -106,10 +106,12 @@ def test_demo_ingests_and_summarises_the_bundled_samples(seethe, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "reports new" in run.stdout and "incidents found" in run.stdout and "By province" in run.stdout
     assert db.exists()
-    linked = re.search(r"Linked into (\d+) events", run.stdout)
-    assert linked and int(linked.group(1)) > 0
+    linked = re.search(r"Linked into (\d+) events, (\d+) told by several reports", run.stdout)
+    assert linked and int(linked.group(1)) > 0 and int(linked.group(2)) > 0
     with Store(str(db)) as store:  # the workbench opens on events too
         assert store.count_events() == int(linked.group(1))
+    again = seethe("demo", "--db", str(db))  # a second run stores nothing new and still says what is there
+    assert re.search(r"Linked into (\d+) events, (\d+) told", again.stdout).groups() == linked.groups()
 
 
 def test_places_lookup(seethe):
