@@ -10,7 +10,8 @@ and ``datasets/<set>/gold/``).  Pull the texts first (see
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout    # round 1: scored once, then studied
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout2   # round 2: scored once, then studied
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout3   # round 3: scored once, then studied
-    python scripts/build_real_dataset.py --texts ~/pulled --split heldout4   # round 4: scored once, at the end
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout4   # round 4: scored once
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout5   # round 5: scored once, same extraction
     python scripts/build_real_dataset.py --set linked --texts ~/pulled-linked
 
 Every text is checked against its digest (a page that changed since it was
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", default="real", help="dataset under datasets/ (real, linked)")
     ap.add_argument("--texts", type=Path, nargs="+", required=True, help="folders holding the pulled ID.txt files")
-    ap.add_argument("--split", choices=["study", "heldout", "heldout2", "heldout3", "heldout4", "all"], default="study")
+    ap.add_argument("--split", choices=["study", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "all"], default="study")
     ap.add_argument("--out", type=Path, help="default: datasets/<set>/build/<split>")
     args = ap.parse_args(argv)
     dataset = ROOT / "datasets" / args.set
