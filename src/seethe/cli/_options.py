@@ -107,14 +107,22 @@ def unit_option(fn):
              "seethe link). auto: events when every selected incident is linked, else incidents.")(fn)
 
 
+def where_and_when_options(noun: str) -> list:
+    """What, where and when: the filters incidents and events share (``noun`` is what they select)."""
+    return [
+        click.option("--category", help="A code (control.market) or a family (control)."),
+        click.option("--province", help="A province or country: name (Ryanggang) or ISO code (KP-10, CN)."),
+        click.option("--place", help=f"A place name ({noun} there and in places inside it)."),
+        click.option("--since", callback=iso_date, help=f"{noun.capitalize()} ending on or after this date (YYYY-MM-DD)."),
+        click.option("--until", callback=iso_date,
+                     help=f"{noun.capitalize()} starting on or before this date (YYYY-MM-DD)."),
+    ]
+
+
 def filter_options(fn):
     """The incident filters of ``incidents``, ``export`` and ``stats`` (the API takes the same)."""
     for option in reversed([
-        click.option("--category", help="A code (control.market) or a family (control)."),
-        click.option("--province", help="A province or country: name (Ryanggang) or ISO code (KP-10, CN)."),
-        click.option("--place", help="A place name (incidents there and in places inside it)."),
-        click.option("--since", callback=iso_date, help="Incidents ending on or after this date (YYYY-MM-DD)."),
-        click.option("--until", callback=iso_date, help="Incidents starting on or before this date (YYYY-MM-DD)."),
+        *where_and_when_options("incidents"),
         click.option("--outlet", help="The outlet credited (RFA, Daily NK) or that published the report."),
         click.option("--search", "text", help="Words in the evidence or summary (each a word or its beginning)."),
         min_confidence_option(0.0),

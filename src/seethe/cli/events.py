@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from seethe.cli._errors import note
-from seethe.cli._options import db_option, format_option, iso_date, profile_option
+from seethe.cli._options import db_option, format_option, profile_option, where_and_when_options
 from seethe.cli._output import console, export_to
 from seethe.profile import load_profile
 from seethe.services import FORMATS, province_label, write_event_export
@@ -20,11 +20,7 @@ from seethe.store import Store
 def event_filter_options(fn):
     """The event filters of ``events`` and ``export-events``."""
     for option in reversed([
-        click.option("--category", help="A code (control.market) or a family (control)."),
-        click.option("--province", help="A province or country: name (Ryanggang) or ISO code (KP-10, CN)."),
-        click.option("--place", help="A place name (events there and in places inside it)."),
-        click.option("--since", callback=iso_date, help="Events ending on or after this date (YYYY-MM-DD)."),
-        click.option("--until", callback=iso_date, help="Events starting on or before this date (YYYY-MM-DD)."),
+        *where_and_when_options("events"),
         click.option("--outlet", help="Events one of whose reports this outlet published."),
         click.option("--min-origins", type=click.IntRange(0, 10**6), default=0,
                      help="Events resting on at least this many independent origins."),
