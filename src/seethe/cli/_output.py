@@ -9,14 +9,15 @@ from typing import IO, Callable, Iterable
 import click
 
 from seethe.cli._errors import note
-from seethe.models import Incident
+from seethe.models import Event, Incident
 
 
-def write_jsonl(incidents: Iterable[Incident], stream=None) -> int:
+def write_jsonl(records: Iterable[Incident | Event], stream=None) -> int:
+    """One JSON line per incident or event, in its one rendering (``to_dict``)."""
     stream = stream or sys.stdout
     n = 0
-    for inc in incidents:
-        stream.write(json.dumps(inc.to_dict(), ensure_ascii=False) + "\n")
+    for record in records:
+        stream.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
         n += 1
     stream.flush()
     return n

@@ -10,7 +10,7 @@ import click
 
 from seethe.cli._errors import note
 from seethe.cli._options import db_option, format_option, profile_option, where_and_when_options
-from seethe.cli._output import console, export_to
+from seethe.cli._output import console, export_to, write_jsonl
 from seethe.profile import load_profile
 from seethe.services import FORMATS, province_label, write_event_export
 from seethe.services import events as event_service
@@ -72,8 +72,7 @@ def events_command(db, profile, fmt, **filters):
     filt = event_service.event_filter(prof, **filters)
     with Store(db) as store:
         if fmt == "jsonl":
-            for e in store.events(filt):
-                click.echo(json.dumps(e.to_dict(), ensure_ascii=False))
+            write_jsonl(store.events(filt))
             return
         rows = list(store.events(filt))
         total = store.count_events(filt) if filt.limit else len(rows)
