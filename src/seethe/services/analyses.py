@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping
 
 from seethe.analyse import Occurrence, stating_first
 from seethe.errors import AnalysisError, UsageError
-from seethe.models import Event, Incident
+from seethe.models import Event, Incident, Location, TimeSpan
 from seethe.profile import Profile
 from seethe.services.queries import incident_filter
 from seethe.store import EventFilter, IncidentFilter, Store
@@ -39,20 +39,20 @@ UNITS = ("auto", "incidents", "events")
 Publication = tuple[dt.date | None, str | None]
 
 
+def _place_and_span(loc: Location, time: TimeSpan) -> dict[str, Any]:
+    """Where and when, as an occurrence holds them: incidents and events alike."""
+    return {"lat": loc.lat if loc.lon is not None else None, "lon": loc.lon if loc.lat is not None else None,
+            "place_precision": loc.precision, "admin1": loc.admin1_iso or (loc.country if loc.abroad else None),
+            "start": time.start, "end": time.end, "time_precision": time.precision}
+
+
 def occurrence_of(incident: Incident) -> Occurrence:
     """An incident as the analyses see it: a place at its precision, a span, when and by whom it was published."""
-    loc = incident.location
     report = incident.report
     return Occurrence(
         id=str(incident.id) if incident.id is not None else f"{report.source if report else '?'}:{incident.evidence_start}",
         category=incident.category,
-        lat=loc.lat if loc.lon is not None else None,
-        lon=loc.lon if loc.lat is not None else None,
-        place_precision=loc.precision,
-        admin1=loc.admin1_iso or (loc.country if loc.abroad else None),
-        start=incident.time.start,
-        end=incident.time.end,
-        time_precision=incident.time.precision,
+        **_place_and_span(incident.location, incident.time),
         published=report.published if report else None,
         outlet=(incident.reported_by[0] if incident.reported_by else (report.outlet if report else None)),
         reports=(str(report.id if report.id is not None else report.source),) if report else (),
@@ -77,19 +77,12 @@ def occurrence_of_event(event: Event, published_by_report: Mapping[int, Publicat
     (``Store.report_publications``); a report missing from it falls back on
     the copy the event's roles kept when it was linked.
     """
-    loc = event.location
     known = _publications(event, published_by_report)
     days = [day for day, _ in known.values() if day is not None]
     return Occurrence(
         id=str(event.id),
         category=event.category,
-        lat=loc.lat if loc.lon is not None else None,
-        lon=loc.lon if loc.lat is not None else None,
-        place_precision=loc.precision,
-        admin1=loc.admin1_iso or (loc.country if loc.abroad else None),
-        start=event.time.start,
-        end=event.time.end,
-        time_precision=event.time.precision,
+        **_place_and_span(event.location, event.time),
         published=min(days) if days else None,
         outlet=first_origin_outlet(event, known),
         reports=tuple(str(r) for r in event.report_ids),
