@@ -20,6 +20,7 @@ from seethe.models import (
     Contradiction, Decision, Event, EventAnchor, Grade, Link, Location, Reason, ReportRole, TimeSpan,
 )
 from seethe.store._filters import IncidentFilter
+from seethe.store._schema import newest_first_after
 
 _BATCH = 2000
 
@@ -358,8 +359,7 @@ class EventTables:
         if filt.located:
             conds.append(ev.c.lat.is_not(None))
         if filt.after is not None:
-            day, last_id = filt.after
-            conds.append(or_(ev.c.time_start < day, and_(ev.c.time_start == day, ev.c.id < last_id)))
+            conds.append(newest_first_after(ev, filt.after))
         return conds
 
     # -- analysts' decisions ----------------------------------------------------

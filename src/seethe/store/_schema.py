@@ -7,8 +7,16 @@ so that a migration can create the old shape and later steps alter it.
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, text,
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, and_,
+    or_, text,
 )
+from sqlalchemy.sql import ColumnElement
+
+
+def newest_first_after(table: Table, after: tuple) -> ColumnElement:
+    """Keyset paging over rows listed newest first: those after ``(time_start, id)`` in that order."""
+    day, last_id = after
+    return or_(table.c.time_start < day, and_(table.c.time_start == day, table.c.id < last_id))
 
 
 def _where_and_when() -> list[Column]:

@@ -22,7 +22,7 @@ from seethe.store._keys import review_key
 from seethe.store._events import EventTables
 from seethe.store._filters import IncidentFilter
 from seethe.store._migrations import LATEST, current_version, migrate
-from seethe.store._schema import build_metadata
+from seethe.store._schema import build_metadata, newest_first_after
 from seethe.store._workbench import WorkbenchMixin
 
 DEFAULT_DB = "seethe.db"
@@ -403,8 +403,7 @@ class Store(WorkbenchMixin, EventTables):
         if review:
             conds.extend(_review_condition(inc, filt.review))
         if filt.after is not None:
-            day, last_id = filt.after
-            conds.append(or_(inc.c.time_start < day, and_(inc.c.time_start == day, inc.c.id < last_id)))
+            conds.append(newest_first_after(inc, filt.after))
         return conds
 
     def _matches(self, words: str) -> ColumnElement:
