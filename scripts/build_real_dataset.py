@@ -4,7 +4,7 @@
 The texts of real reports never enter the repository; the annotations,
 addresses, queries and SHA-256 digests do (``datasets/<set>/sources.jsonl``
 and ``datasets/<set>/gold/``).  Pull the texts first (see
-``datasets/real/README.md``), then::
+``datasets/README.md``), then::
 
     python scripts/build_real_dataset.py --texts ~/pulled --split study      # → datasets/real/build/study/
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout    # round 1: scored once, then studied
@@ -12,6 +12,7 @@ and ``datasets/<set>/gold/``).  Pull the texts first (see
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout3   # round 3: scored once, then studied
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout4   # round 4: scored once
     python scripts/build_real_dataset.py --texts ~/pulled --split heldout5   # round 5: scored once, same extraction
+    python scripts/build_real_dataset.py --texts ~/pulled --split heldout6   # round 6: scored once
     python scripts/build_real_dataset.py --set linked --texts ~/pulled-linked
 
 Every text is checked against its digest (a page that changed since it was
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", default="real", help="dataset under datasets/ (real, linked)")
     ap.add_argument("--texts", type=Path, nargs="+", required=True, help="folders holding the pulled ID.txt files")
-    ap.add_argument("--split", choices=["study", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "all"], default="study")
+    ap.add_argument("--split", default="study", help="a split named in sources.jsonl (study, heldout, heldout2 … heldout6) or all")
     ap.add_argument("--out", type=Path, help="default: datasets/<set>/build/<split>")
     args = ap.parse_args(argv)
     dataset = ROOT / "datasets" / args.set
