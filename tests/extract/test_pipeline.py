@@ -36,3 +36,19 @@ def test_a_registered_stage_runs_in_the_pipeline(make_report):
 def test_min_confidence_must_be_a_number_from_0_to_1(value):
     with pytest.raises(UsageError):
         Extractor("kp", min_confidence=value)
+
+
+@pytest.mark.parametrize("caption", [
+    "china-border.jpg A soldier stands next to a watchtower near Sinuiju, April 14, 2017.",
+    "Trucks at the station in Hyesan in this file photo. Reuters",
+    "North Korean workers. (Pyongyang Rodong Sinmun = News 1)",
+])
+def test_a_photo_caption_lends_no_place_to_the_story(caption):
+    from seethe.extract.pipeline import extract_report
+    from seethe.models import Report
+    import datetime as dt
+    text = ("Families flee across the border\n\n" + caption + "\n\n"
+            "Seven residents defected across the river to China on April 15, sources told RFA.\n")
+    incidents = extract_report(Report(text=text, source="t.txt", published=dt.date(2017, 4, 21)))
+    assert incidents, "the defection is still read"
+    assert all(i.location.name not in ("Sinuiju", "Hyesan", "Pyongyang") for i in incidents)

@@ -103,3 +103,20 @@ def test_a_camp_one_is_sent_to_is_where_the_sentence_is_served(places):
 def test_numbered_camps_stay_apart(profile):
     assert gazetteer_for(profile).lookup("Camp 16")[0].id == "kp-camp-16"
     assert gazetteer_for(profile).lookup("Camp 14")[0].id == "kp-camp-14"
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("Japan's Sankei Shimbun reported on the 25th that workers abroad are striking.", "Japan"),
+    ("South Korea's spy agency said the workers had rioted.", "South Korea"),
+    ("China's foreign ministry declined to comment on the arrests.", "China"),
+])
+def test_a_country_owning_an_outlet_or_agency_is_not_the_scene(places, sentence, name):
+    scores = [score for text, _, score in places(sentence) if text == name]
+    assert scores and all(score < 0.5 for score in scores)
+    # The same country as the scene of an act stays one.
+    assert [s for t, _, s in places(f"Workers in {name} went on strike.") if t == name] == [1.0]
+
+
+def test_every_country_has_an_entry_for_incidents_abroad(places):
+    found = places("Dozens of North Korean workers at a construction site in the Republic of the Congo rioted.")
+    assert [(p.country, p.type) for _, p, s in found if s >= 0.5] == [("CG", "country")]

@@ -115,7 +115,7 @@ def assemble(
     for k, s in enumerate(doc.sentences):
         budget.tick()
         if s.paragraph in scene.furniture:
-            if scene.lead is None or k < scene.lead:
+            if s.paragraph in scene.head and (scene.lead is None or k < scene.lead):
                 tracker.remember_headline(scene.strong(k))  # the head names where the story is
             continue
         strong = scene.strong(k)

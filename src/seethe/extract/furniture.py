@@ -37,21 +37,27 @@ def _key(text: str) -> str:
     return _NOT_KEY.sub(" ", text.lower()).strip()
 
 
-def furniture_paragraphs(doc: Document, patterns: FurniturePatterns) -> set[int]:
-    """Indexes of the paragraphs that are furniture.
+def furniture_paragraphs(doc: Document, patterns: FurniturePatterns) -> tuple[set[int], set[int]]:
+    """Indexes of the paragraphs that are furniture, and of those that are the page's head.
 
     The head — leading headline-like paragraphs (short, no sentence
     punctuation), "Key: value" lines and bracketed notes — ends at the first
     paragraph of prose.  Anywhere else, a paragraph matching a furniture line
-    pattern, or repeating a headline, is furniture.
+    pattern, or repeating a headline, is furniture.  Only the head says where
+    the story is: a caption names where a picture was taken.
     """
     text = doc.text
     out: set[int] = set()
+    head: set[int] = set()
     headlines: set[str] = set()
     in_head = True
     for i, para in enumerate(doc.paragraphs):
         body = text[para.start:para.end].strip()
         words = len(_WORDS.findall(body))
+        lined = any(p.search(body) for p in patterns.lines)
+        if in_head and i < 8 and lined:
+            out.add(i)  # a caption or byline among the head's lines: furniture, but it does not head the story
+            continue
         if in_head and i < 8:
             short = words <= 20
             # The first line may be a long headline ("..., 2,000 Workers Riot, Leading to Deaths; ...").
@@ -59,10 +65,11 @@ def furniture_paragraphs(doc: Document, patterns: FurniturePatterns) -> set[int]
             meta = short and patterns.head_meta.match(body) is not None and body.count(".") <= 1
             if headline or meta or _NOTE.match(body):
                 out.add(i)
+                head.add(i)
                 if headline and words >= 3:
                     headlines.add(_key(body))
                 continue
             in_head = False
-        if any(p.search(body) for p in patterns.lines) or (words <= 40 and _key(body) in headlines):
+        if lined or (words <= 40 and _key(body) in headlines):
             out.add(i)
-    return out
+    return out, head

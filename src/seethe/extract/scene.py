@@ -57,6 +57,7 @@ class Scene:
     actors: dict[int, list[tuple[int, int, str]]]  # (start, end, actor label) in cue sentences
     credits: list[Credit]
     furniture: set[int]  # paragraphs that are not the body: headline, dateline, captions, related links
+    head: set[int]  # the furniture that heads the page: headline, dateline (not captions)
     commentary: set[int]  # paragraphs of the writer's own comment (no place, time or source)
     speech_date: dict[int, dt.date]  # paragraph → the date its source spoke
     reference: dict[int, dt.date]  # paragraph → the date relative times are read against
@@ -129,8 +130,8 @@ def build_scene(doc: Document, cues: dict[int, list[CueMatch]], places: list[Pla
     _lend_fragments(doc, cues, by_place, by_time)
     actors = _actors_in_cue_sentences(doc, cues, res.actor_terms, sentence_of)
     speech = _speech_dates(doc, times, published, sentence_of)
-    furniture = furniture_paragraphs(doc, res.furniture)
-    scene = Scene(doc, published, by_place, by_time, actors, credits, furniture, set(), speech,
+    furniture, head = furniture_paragraphs(doc, res.furniture)
+    scene = Scene(doc, published, by_place, by_time, actors, credits, furniture, head, set(), speech,
                   _carried_references(len(doc.paragraphs), speech), res.country, res.out_of_scope)
     scene.starts = starts
     scene.credit_index = CreditIndex(credits)
