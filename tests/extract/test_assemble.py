@@ -91,3 +91,26 @@ def test_an_outlet_reporting_first_hand_is_credited_where_the_text_credits_no_on
     relay = Report(text=text, source="t", published=dt.date(2021, 6, 1), outlet="One Free Korea")
     assert extractor.extract(first_hand)[0].reported_by == ("RFA",)
     assert extractor.extract(relay)[0].reported_by == ()
+
+
+def test_a_diplomats_defection_is_an_elites_dissent(extract_all):
+    text = "In 2019, the North's acting ambassador to Rome deserted the regime and fled with his family, a source said."
+    incidents = extract_all(text, published="2021-01-25")
+    assert {(i.category, i.location.country) for i in incidents} == {("elite.dissent", "IT")}
+    residents = extract_all("In 2019, three residents of Musan deserted their homes and fled to China, a source said.",
+                            published="2021-01-25")
+    assert "dissent.defection" in {i.category for i in residents}
+
+
+def test_the_regime_in_the_capital_lends_no_place_to_the_next_sentence(extract_all):
+    text = ("They could face torture back home at the hands of the hardline regime in Pyongyang.\n"
+            "Nearly 40 North Koreans were detained as they crossed the border in February, a group said.")
+    assert all(i.location.name != "Pyongyang" for i in extract_all(text, published="2012-03-19"))
+
+
+def test_a_headline_ending_on_a_quote_is_not_a_happening(extract_all):
+    text = ("North Korean workers riot in Africa: \u201cIncidents abroad are on the rise\u201d\n\n"
+            "Dozens of North Korean workers at a construction site in the Republic of the Congo rioted in February, "
+            "a newspaper reported.")
+    riots = [i for i in extract_all(text, published="2024-03-26") if i.category.startswith("dissent.")]
+    assert [i.location.country for i in riots] == ["CG"]

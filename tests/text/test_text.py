@@ -63,3 +63,23 @@ def test_source_offsets_map_onto_the_plain_text():
     for word in ("fled", "Second", "contents"):
         i = doc.offsets.plain_offset(source.index(word))
         assert doc.text[i:i + len(word)] == word
+
+
+def test_hard_wrapped_lines_are_one_paragraph_and_offsets_hold():
+    lines = ("The authorities have ordered the State Security Department to round up Chinese mobile\n"
+             "phone users in the border areas to prevent defections. As a result, security agents\n"
+             "are teaming up with signal detection units in North Hamgyong Province.\n\n"
+             "A second paragraph follows here.")
+    doc = normalize(Report(text=lines, source="wrapped.txt"))
+    assert len(doc.paragraphs) == 2
+    assert any("Chinese mobile phone users" in doc.text[s.start:s.end] for s in doc.sentences)
+    i = doc.text.index("phone users")
+    assert lines[doc.source_offset(i):doc.source_offset(i) + 11] == "phone users"
+
+
+def test_lines_that_end_their_sentences_stay_paragraphs():
+    text = ("North Korea restricts access to Tumen River\n"
+            "By a reporter\n"
+            "A source said the center banned residents from the river.\n"
+            "People who did their laundry there are inconvenienced.")
+    assert len(normalize(Report(text=text, source="lines.txt")).paragraphs) == 4

@@ -68,6 +68,7 @@ class Resources:
     destination_scenes: frozenset[str] = frozenset()  # categories whose destination is their scene
     sanctions: frozenset[str] = frozenset()  # categories that punish: what they punish is their charge
     charge_before: re.Pattern[str] = re.compile(r"(?!)")  # "charged with", "for watching": a charge ends here
+    category_of: Callable[[str, str | None], str] = lambda code, actor: code  # the act's category for its actor
 
 
 @dataclass
@@ -199,12 +200,31 @@ def choose_act(d: Draft, scene: Scene, cues: list[CueMatch], res: Resources) -> 
     "arrested on charges of smuggling") is its reason, not an incident of its
     own: such a cue is set aside when its sentence tells the sanction.
     """
-    d.actor = _nearest_actor(scene.actors.get(d.k, []), d.cue)
+    d.actor = _acting(scene.actors.get(d.k, []), d.cue, scene.doc.folded)
+    category = res.category_of(d.category, d.actor)
+    if category != d.category:  # a diplomat's defection is an elite's dissent
+        d.cue = replace(d.cue, category=category)
     d.features.update(act_features(scene, d.k, d.cue, cues, d.actor, res.state_actors, res.happening))
     if d.category not in res.sanctions and any(c.category in res.sanctions for c in cues):
         s = scene.doc.sentences[d.k]
         if res.charge_before.search(scene.doc.folded, max(s.start, d.cue.start - 80), d.cue.start):
             d.dropped = "the charge of a sanction told in the same sentence"
+
+
+_SUBJECT_REACH = 60  # characters before the act within which its subject is looked for
+_PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$")
+
+
+def _acting(mentions: list[tuple[int, int, str]], cue: CueMatch, folded: str) -> str | None:
+    """Who performs the act: the agent of a passive ("arrested by police"), else the subject named just
+    before the act ("the ambassador deserted the regime": not the regime), else the actor named nearest."""
+    agents = [(a, label) for a, b, label in mentions if a >= cue.end and _PASSIVE_AGENT.search(folded[max(cue.end, a - 12):a])]
+    if agents:
+        return min(agents)[1]
+    subjects = [(cue.start - b, label) for a, b, label in mentions if b <= cue.start and cue.start - b <= _SUBJECT_REACH]
+    if subjects:
+        return min(subjects)[1]
+    return _nearest_actor(mentions, cue)
 
 
 def _nearest_actor(mentions: list[tuple[int, int, str]], cue: CueMatch) -> str | None:

@@ -61,7 +61,8 @@ def furniture_paragraphs(doc: Document, patterns: FurniturePatterns) -> tuple[se
         if in_head and i < 8:
             short = words <= 20
             # The first line may be a long headline ("..., 2,000 Workers Riot, Leading to Deaths; ...").
-            headline = (short or (i == 0 and words <= 35)) and not _SENTENCE_END.search(body)
+            # A headline may end on a quoted phrase ("...: “Incidents are on the rise”"); a sentence ends inside it.
+            headline = (short or (i == 0 and words <= 35)) and not _SENTENCE_END.search(body.rstrip("\"'”’"))
             meta = short and patterns.head_meta.match(body) is not None and body.count(".") <= 1
             if headline or meta or _NOTE.match(body):
                 out.add(i)

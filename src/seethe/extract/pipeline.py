@@ -260,12 +260,19 @@ def _resources(profile: Profile) -> Resources:
         furniture=FurniturePatterns.from_lexicon(lex),
         happening=HappeningWords.from_lexicon(lex),
         state_actors=frozenset(a.label for a in profile.actors if a.side == "state"),
+        category_of=_category_by_actor(profile),
         model=ConfidenceModel.of(profile),
         telling_of=profile.codebook.telling_of,
         destination_scenes=frozenset(k for k, v in cats.items() if v.destination_is_scene),
         sanctions=frozenset(k for k, v in cats.items() if v.sanction),
         charge_before=re.compile(p["charge_before"]),
     )
+
+
+def _category_by_actor(profile: Profile) -> Callable[[str, str | None], str]:
+    side = {a.label: a.side for a in profile.actors}
+    codebook = profile.codebook
+    return lambda code, actor: codebook.category_of(code, side.get(actor or ""))
 
 
 def extract_report(report: Report, profile: Profile | str = "kp") -> list[Incident]:

@@ -45,6 +45,7 @@ class PlaceGrammar:
     negating_prefix: re.Pattern[str]  # "anti-Pyongyang": no place
     sent_from: re.Pattern[str]  # "investigators sent from X": an origin
     owner_after: re.Pattern[str]  # "Japan's Sankei Shimbun", "China's foreign ministry": whose outlet or agency
+    posted_to: re.Pattern[str]  # "the ambassador to Rome": where a diplomat serves is where he acts
     suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
     prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
 
@@ -57,7 +58,7 @@ class PlaceGrammar:
             preposition_before=p["preposition_before"], destination_before=p["destination_before"],
             not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
             detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
-            owner_after=p["owner_after"],
+            owner_after=p["owner_after"], posted_to=p["posted_to"],
             suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
             prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
         )
@@ -307,12 +308,14 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     governs = g.metonymy_next.match(after)
     # "outside Pyongyang's embassy": the preposition governs the embassy, the capital is its owner.
     possessive = governs is not None and _POSSESSIVE.match(governs.group(0)) is not None
-    if cached_key(text[head.start:head.end]) in gaz.capitals and links == 1 and (
+    if cached_key(text[head.start:head.end]) in gaz.capitals and links <= 2 and (
             (governs and (possessive or not g.preposition_before.search(before)))
             or g.metonymy_before.search(text[max(0, start - 40):start])):
         return 0.2, "government"  # "Pyongyang has ...", "a revaluation by Pyongyang": the regime
     if place.country != gaz.home and g.owner_after.match(after):
         return 0.2, "owner"  # "Japan's Sankei Shimbun reported": the outlet's country tells who speaks, not where
+    if place.country != gaz.home and g.posted_to.search(text[max(0, start - 40):start]):
+        return 1.0, "scene"  # "the acting ambassador to Rome deserted": his post is where he acted
     if place.country != gaz.home and g.not_locative_before.search(before) \
             and not g.source_from.search(text[max(0, start - 40):start]):
         # An origin or destination abroad ("smuggled from China", "fled to Russia").

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +35,11 @@ class Codebook:
     categories: dict[str, Category]
     out_of_scope: tuple[str, ...] = ()
     tellings: tuple[tuple[str, ...], ...] = ()
+    by_actor_side: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def category_of(self, code: str, side: str | None) -> str:
+        """The category of an act of ``code`` done by an actor of ``side``."""
+        return self.by_actor_side.get(side or "", {}).get(code, code)
 
     def telling_of(self, code: str) -> tuple[str, int]:
         """The category that names a happening told as ``code``, and ``code``'s rank in its group."""
@@ -165,7 +170,8 @@ class Profile:
     @cached_property
     def codebook(self) -> Codebook:
         data = _load_json(CodebookFile, self.path("codebook"))
-        return Codebook(data.version, dict(data.categories), data.out_of_scope_countries, data.tellings)
+        return Codebook(data.version, dict(data.categories), data.out_of_scope_countries, data.tellings,
+                        {side: dict(m) for side, m in data.by_actor_side.items()})
 
     @cached_property
     def cue_rules(self) -> tuple[CueRuleSpec, ...]:

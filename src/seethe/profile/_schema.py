@@ -76,6 +76,9 @@ class CodebookFile(_Strict):
     out_of_scope_countries: tuple[Country, ...] = ()
     # Categories one happening may be told as; the first of a group names the happening.
     tellings: tuple[tuple[Code, ...], ...] = ()
+    # The same act is another category when an actor of this side does it: {side: {code: code}}
+    # (a diplomat's defection is an elite's dissent, not a resident's escape).
+    by_actor_side: dict[Annotated[str, Field(min_length=1, max_length=40)], dict[Code, Code]] = {}
     comment: str | None = None
 
     @model_validator(mode="after")
@@ -84,6 +87,10 @@ class CodebookFile(_Strict):
             unknown = [c for c in group if c not in self.categories]
             if unknown:
                 raise ValueError(f"tellings name unknown categories: {', '.join(unknown)}")
+        for side, mapping in self.by_actor_side.items():
+            unknown = [c for pair in mapping.items() for c in pair if c not in self.categories]
+            if unknown:
+                raise ValueError(f"by_actor_side.{side} names unknown categories: {', '.join(unknown)}")
         return self
 
 
@@ -329,7 +336,7 @@ _PATTERN_NAMES = (
     "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "metonymy_before", "source_from",
     "preposition_before",
     "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix", "sent_from",
-    "charge_before", "owner_after",
+    "charge_before", "owner_after", "posted_to",
 )
 
 

@@ -284,15 +284,41 @@ def markdown_to_text(source: str, budget: WorkBudget | None = None) -> tuple[str
     return builder.result()
 
 
+_LINE_END = re.compile(r"[.!?:;\"”’)\]]\s*$")
+_WRAP_MIN = 30  # a wrapped line is at least this long: shorter ones are headlines, bylines, menus
+
+
+def _wrapped_breaks(source: str) -> set[int]:
+    """Offsets of the line breaks that only wrap a paragraph (hard-wrapped text, as e-mail and old pages have it).
+
+    A block of lines between blank lines is wrapped when its lines (all but
+    the last) are long and at least half of them stop mid-sentence; a block of
+    two lines needs its second to go on in lower case.  Elsewhere a line break
+    separates paragraphs.
+    """
+    out: set[int] = set()
+    for block in re.finditer(r"[^\n]+(?:\n[^\n]+)+", source):
+        lines = list(re.finditer(r"[^\n]+", block.group()))
+        heads = [ln.group().strip() for ln in lines[:-1]]
+        if any(len(h) < _WRAP_MIN for h in heads):
+            continue
+        mid = sum(1 for h in heads if not _LINE_END.search(h))
+        if mid * 2 < len(heads) or (len(lines) == 2 and not lines[1].group().lstrip()[:1].islower()):
+            continue
+        out.update(block.start() + ln.end() for ln in lines[:-1])
+    return out
+
+
 def plain_text_lines(source: str, budget: WorkBudget | None = None) -> tuple[str, OffsetMap]:
-    """Plain text: every line break separates paragraphs, runs of spaces fold."""
+    """Plain text: a line break separates paragraphs (unless it only wraps one), runs of spaces fold."""
     builder = _TextBuilder()
     budget = budget or WorkBudget.unlimited()
+    wrapped = _wrapped_breaks(source) if "\n" in source else set()
     for m in re.finditer(r"[^\n]+|\n+", source):
         budget.tick()
         line = m.group()
         if line.startswith("\n"):
-            builder.add_break(paragraph=True)
+            builder.add_break(paragraph=m.start() not in wrapped)
         elif _WS_RUN.search(line.strip()) is None:
             # The common case: single spaces between words, copied whole.
             stripped = line.strip()
