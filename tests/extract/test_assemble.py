@@ -114,3 +114,18 @@ def test_a_headline_ending_on_a_quote_is_not_a_happening(extract_all):
             "a newspaper reported.")
     riots = [i for i in extract_all(text, published="2024-03-26") if i.category.startswith("dissent.")]
     assert [i.location.country for i in riots] == ["CG"]
+
+
+def test_a_patrol_named_as_the_actor_is_not_surveillance(extract_all):
+    text = "A smuggler was shot dead by the border patrol in Taehongdan on September 14, a source said."
+    categories = {i.category for i in extract_all(text, published="2020-09-24")}
+    assert "control.surveillance" not in categories and "control.punishment" in categories
+    patrols = extract_all("Police stepped up patrols in Hyesan on May 3, a source said.", published="2020-05-10")
+    assert "control.surveillance" in {i.category for i in patrols}
+
+
+def test_the_river_and_the_county_of_one_escape_on_one_day_are_one_incident(extract_all):
+    text = ("Seven residents escaped across the Tumen River to China on April 15, a source said.\n\n"
+            "The escape from Musan County took place on April 15 during the holiday, the source added.")
+    escapes = [i for i in extract_all(text, published="2017-04-21") if i.category == "dissent.defection"]
+    assert [i.location.name for i in escapes] == ["Musan"]

@@ -120,3 +120,8 @@ def test_a_country_owning_an_outlet_or_agency_is_not_the_scene(places, sentence,
 def test_every_country_has_an_entry_for_incidents_abroad(places):
     found = places("Dozens of North Korean workers at a construction site in the Republic of the Congo rioted.")
     assert [(p.country, p.type) for _, p, s in found if s >= 0.5] == [("CG", "country")]
+
+
+def test_an_abbreviated_word_of_a_name_is_part_of_it(places):
+    found = places("Workers escaped from a worksite near St. Petersburg and asked for asylum.")
+    assert [(t, p.country) for t, p, s in found if s >= 0.5] == [("St. Petersburg", "RU")]

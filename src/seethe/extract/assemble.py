@@ -436,6 +436,14 @@ def _same_telling(code: str) -> tuple[str, int]:
     return code, 0
 
 
+def _along(a: Place, b: Place, ta: TimeSpan, tb: TimeSpan) -> bool:
+    """A river or border and a place in the same country, on a day both tellings state: the same spot
+    told twice ("escaped across the Tumen River on April 15" and "Musan County ... on April 15")."""
+    if (a.type == "feature") == (b.type == "feature") or a.country != b.country:
+        return False
+    return bool(ta.mention and tb.mention) and "day" == ta.precision == tb.precision and _overlap(ta, tb)
+
+
 def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None,
                      repeat_bonus: float = 0.03, telling_of: Callable[[str], tuple[str, int]] = _same_telling,
                      max_gap: int = 2, members: list[list[int]] | None = None) -> list[Incident]:
@@ -473,7 +481,8 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
             if prev.location.place_id != key_place:
                 # A later mention without a place is the incident already placed.
                 nested = prev_place is not None and inc_place is not None and (
-                    contains(prev_place, inc_place) or contains(inc_place, prev_place))
+                    contains(prev_place, inc_place) or contains(inc_place, prev_place)
+                    or _along(prev_place, inc_place, prev.time, inc.time))
                 if None not in (prev.location.place_id, key_place) and not nested:
                     continue
                 gap = abs(paragraph_of.get(prev.evidence_start, 0) - paragraph_of.get(inc.evidence_start, 0))
@@ -490,8 +499,9 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
             better_time = inc.time if (inc.time.mention is not None, -_PRECISION_RANK[inc.time.precision]) > \
                 (prev.time.mention is not None, -_PRECISION_RANK[prev.time.precision]) else prev.time
             placed = prev if prev_place is not None else inc
-            if prev_place is not None and inc_place is not None and contains(prev_place, inc_place):
-                placed = inc  # keep the more specific place
+            if prev_place is not None and inc_place is not None and (
+                    contains(prev_place, inc_place) or prev_place.type == "feature" != inc_place.type):
+                placed = inc  # keep the more specific place; a town locates better than the river it is on
             out[i] = replace(
                 prev,
                 category=inc.category if inc_rank < prev_rank else prev.category,

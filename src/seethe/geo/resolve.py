@@ -161,6 +161,8 @@ def _scan(doc: Document, gaz: Gazetteer, budget: WorkBudget) -> list[_Candidate]
                 break
             words.append((m.start(), m.end()))
             gap_end = m.end()
+            if text[gap_end:gap_end + 1] == "." and m.end() - m.start() <= 3 and text[m.start()].isupper():
+                gap_end += 1  # an abbreviated word of a name: "St. Petersburg", "Mt. Paektu"
             while gap_end < len(text) and text[gap_end] in " -":
                 gap_end += 1
             if gap_end == m.end() or gap_end - m.end() > 3:
