@@ -37,8 +37,8 @@ import numpy as np
 
 from seethe.evaluate import gold_files, label_predictions, load_gold
 from seethe.extract import Extractor
-from seethe.extract.assemble import Draft, _incidents_of, happening_features, merge_duplicates
-from seethe.extract.confidence import ConfidenceModel
+from seethe.extract.assemble import Draft, _incidents_of, happening_features, judge_happenings, merge_duplicates
+from seethe.extract.confidence import ConfidenceModel, HappeningModel
 from seethe.extract.scene import Scene, build_scene
 from seethe.ingest import parse_date, read_report
 
@@ -142,6 +142,54 @@ def log_loss(pairs) -> float:
     return -sum(math.log(max(1e-9, p if y else 1 - p)) for p, y in pairs) / max(1, len(pairs))
 
 
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def fold_model(train: list[ReportCase], names1: list[str], res, l2: float) -> ConfidenceModel:
+    """Both models fitted on ``train`` only (the happening model on the telling model's view of ``train``)."""
+    m1 = as_model(names1, fit(*matrix(telling_rows(train), names1), l2))
+    rows2 = happening_rows(train, m1, res)
+    names2 = features_used(rows2, 2)
+    w2 = fit(*matrix(rows2, names2), l2)
+    return ConfidenceModel(m1.bias, m1.weights, m1.repeat_bonus,
+                           HappeningModel(float(w2[0]), dict(zip(names2, map(float, w2[1:])))))
+
+
+def strict_counts(case: ReportCase, model: ConfidenceModel, res) -> list[tuple[int, int, int]]:
+    """(tp, fp, fn) of one report at each of THRESHOLDS, its incidents scored by ``model``."""
+    for d, _ in case.mentions:
+        d.logit = model.logit(d.features)
+    members: list[list[int]] = []
+    paragraph_of = {s.start: s.paragraph for s in case.scene.doc.sentences}
+    merged = merge_duplicates([inc for _, inc in case.mentions], paragraph_of, model.repeat_bonus,
+                              res.telling_of, members=members)
+    merged = judge_happenings(merged, [[case.mentions[i][0] for i in g] for g in members], case.scene, model)
+    out = []
+    for t in THRESHOLDS:
+        kept = [inc.to_dict() for inc in merged if inc.confidence >= t]
+        verdicts, missed = label_predictions(case.gold, kept)
+        out.append((verdicts.count("tp"), verdicts.count("false"), len(missed)))
+    return out
+
+
+def cross_validate(cases: list[ReportCase], names1: list[str], res, l2: float, folds: int, judged: set[str]) -> None:
+    """Strict P/R/F1 at each threshold on reports the models were not fitted on (``judged`` datasets only)."""
+    rng = random.Random(11)
+    fold = {c.name: rng.randrange(folds) for c in cases}
+    totals = [[0, 0, 0] for _ in THRESHOLDS]
+    for k in range(folds):
+        model = fold_model([c for c in cases if fold[c.name] != k], names1, res, l2)
+        for c in cases:
+            if fold[c.name] == k and c.dataset in judged:
+                for tot, counts in zip(totals, strict_counts(c, model, res)):
+                    for i in range(3):
+                        tot[i] += counts[i]
+    print(f"  strict, each report scored by models fitted without it ({', '.join(sorted(judged))}):")
+    for t, (tp, fp, fn) in zip(THRESHOLDS, totals):
+        p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
+        print(f"    ≥ {t:.2f}: P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f}  (tp {tp}, fp {fp}, fn {fn})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("datasets", nargs="+", type=Path)
@@ -150,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=int, default=5, help="features seen fewer times are left out")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--write", action="store_true", help="write the profile's confidence.json")
+    ap.add_argument("--cv", nargs="*", metavar="DATASET",
+                    help="cross-validate strict P/R/F1 by threshold on these datasets' reports (folder names)")
     args = ap.parse_args(argv)
     ex = Extractor(args.profile, min_confidence=0.0)
     res = ex.resources
@@ -185,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  happenings ({len(rows2)}, {sum(y for _, y in rows2)} right), held out: log loss {log_loss(oof2):.3f}")
     print("\n".join(calibration_lines(oof2)))
 
+    if args.cv is not None:
+        cross_validate(cases, names1, res, args.l2, args.folds, set(args.cv) or {c.dataset for c in cases})
     w1 = fit(*matrix(rows1, names1), args.l2)
     w2 = fit(*matrix(rows2, names2), args.l2)
     weights1 = {n: round(float(v), 3) for n, v in zip(names1, w1[1:]) if abs(v) >= 0.001}

@@ -66,6 +66,7 @@ class Resources:
     model: ConfidenceModel
     telling_of: Callable[[str], tuple[str, int]]  # the category naming a happening told as this one
     destination_scenes: frozenset[str] = frozenset()  # categories whose destination is their scene
+    post_scenes: frozenset[str] = frozenset()  # categories whose actor's post abroad is their scene
     sanctions: frozenset[str] = frozenset()  # categories that punish: what they punish is their charge
     charge_before: re.Pattern[str] = re.compile(r"(?!)")  # "charged with", "for watching": a charge ends here
     category_of: Callable[[str, str | None], str] = lambda code, actor: code  # the act's category for its actor
@@ -254,6 +255,9 @@ def choose_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources) -> No
     if not usable and category in res.destination_scenes:
         usable = [replace(m, score=1.0) for m in scene.places.get(k, ())
                   if m.role == "destination" and m.place.country == res.country and _usable_place(m.place, category, res)]
+    if not usable and category in res.post_scenes:
+        usable = [replace(m, score=1.0) for m in scene.places.get(k, ())
+                  if m.role == "post" and _usable_place(m.place, category, res)]
     if not usable and any(m.place.country in res.out_of_scope for m in in_sentence):
         d.dropped = "it happened where the profile does not look"  # police in a South Korean city
         return

@@ -264,6 +264,7 @@ def _resources(profile: Profile) -> Resources:
         model=ConfidenceModel.of(profile),
         telling_of=profile.codebook.telling_of,
         destination_scenes=frozenset(k for k, v in cats.items() if v.destination_is_scene),
+        post_scenes=frozenset(k for k, v in cats.items() if v.post_is_scene),
         sanctions=frozenset(k for k, v in cats.items() if v.sanction),
         charge_before=re.compile(p["charge_before"]),
     )

@@ -317,7 +317,7 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     if place.country != gaz.home and g.owner_after.match(after):
         return 0.2, "owner"  # "Japan's Sankei Shimbun reported": the outlet's country tells who speaks, not where
     if place.country != gaz.home and g.posted_to.search(text[max(0, start - 40):start]):
-        return 1.0, "scene"  # "the acting ambassador to Rome deserted": his post is where he acted
+        return 0.45, "post"  # "the acting ambassador to Rome": where he serves (the scene of his own defection)
     if place.country != gaz.home and g.not_locative_before.search(before) \
             and not g.source_from.search(text[max(0, start - 40):start]):
         # An origin or destination abroad ("smuggled from China", "fled to Russia").

@@ -66,6 +66,8 @@ class Category(_Strict):
     abroad: bool = False
     # The place a movement is restricted *to* ("entry to Pyongyang") is where the act happens.
     destination_is_scene: bool = False
+    # An act of the one who holds a post abroad (a diplomat's defection): the post ("ambassador to Rome") is its scene.
+    post_is_scene: bool = False
     # A sanction (punishment, arrest, purge): the acts named as its charge are its reason, not incidents.
     sanction: bool = False
 
