@@ -129,3 +129,20 @@ def test_the_river_and_the_county_of_one_escape_on_one_day_are_one_incident(extr
             "The escape from Musan County took place on April 15 during the holiday, the source added.")
     escapes = [i for i in extract_all(text, published="2017-04-21") if i.category == "dissent.defection"]
     assert [i.location.name for i in escapes] == ["Musan"]
+
+
+def test_aiding_an_escape_is_not_an_aide_purged(extract_all):
+    text = "Authorities in Yanggang Province executed five residents in September for aiding the escape of others."
+    categories = {i.category for i in extract_all(text, published="2015-12-29")}
+    assert "control.punishment" in categories and "elite.purge" not in categories
+
+
+def test_a_soldiers_defection_is_one_incident(extract_all):
+    text = "A North Korean soldier defected to the South across the demilitarized zone on Thursday, the JCS said."
+    told = [i for i in extract_all(text, published="2016-09-29") if i.category in ("dissent.defection", "military.discipline")]
+    assert len(told) == 1
+
+
+def test_the_leaders_inspection_of_a_site_is_not_surveillance(extract_all):
+    text = "In January, Kim Jong Un conducted an inspection of the construction site of Ryomyong Street in Pyongyang."
+    assert "control.surveillance" not in {i.category for i in extract_all(text, published="2017-02-27")}
