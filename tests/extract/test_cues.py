@@ -82,3 +82,19 @@ def test_soldiers_robbing_is_military_not_plain_crime(extractor, make_report):
 
 def test_anaphora_points_back_not_to_a_new_incident(extractor, make_report):
     assert "burden.mobilization" not in categories(extractor, make_report, "These mobilizations exhaust the people.")
+
+
+@pytest.mark.parametrize("sentence, category", [
+    ("Authorities closed down marketplaces in Hyesan on May 15, a source said.", "control.market"),
+    ("The party relieved them of their posts in Hamhung last week, a source said.", "elite.purge"),
+    ("A resident cornered a police officer in Paegam county and beat him, a source said.", "dissent.violence"),
+    ("Residents were criticized at inminban meetings in Hoeryong on February 10, a source said.", "control.indoctrination"),
+    ("Police made unannounced visits to homes in Hoeryong last month, a source said.", "control.surveillance"),
+    ("The acting ambassador went into hiding with his wife in Rome in November, the paper said.", "elite.dissent"),
+])
+def test_how_real_reports_tell_these_acts(sentence, category):
+    from seethe.extract.pipeline import Extractor
+    from seethe.models import Report
+    import datetime as dt
+    found = Extractor("kp", min_confidence=0.0).extract(Report(text=sentence, source="t.txt", published=dt.date(2020, 6, 1)))
+    assert category in {i.category for i in found}
