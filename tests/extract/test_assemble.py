@@ -146,3 +146,17 @@ def test_a_soldiers_defection_is_one_incident(extract_all):
 def test_the_leaders_inspection_of_a_site_is_not_surveillance(extract_all):
     text = "In January, Kim Jong Un conducted an inspection of the construction site of Ryomyong Street in Pyongyang."
     assert "control.surveillance" not in {i.category for i in extract_all(text, published="2017-02-27")}
+
+
+def test_officials_who_carry_out_executions_are_not_purged(extract_all):
+    text = "State security officials carried out the executions of five residents in Hyesan in September, a source said."
+    categories = {i.category for i in extract_all(text, published="2015-12-29")}
+    assert "control.punishment" in categories and "elite.purge" not in categories
+    purged = extract_all("Two senior officials were executed in Pyongyang in August, a source said.", published="2016-08-30")
+    assert "elite.purge" in {i.category for i in purged}
+
+
+def test_an_ngos_informants_are_not_state_surveillance(extract_all):
+    text = ("The market in Chongjin was closed in March, according to an aid group with a network of informants "
+            "inside the country.")
+    assert "control.surveillance" not in {i.category for i in extract_all(text, published="2010-01-07")}
