@@ -14,7 +14,8 @@ Cue rules are data (``profiles/<id>/cues.jsonl``), one rule per line::
 * ``unless``: counter-cues anywhere in the sentence (or paragraph, with
   ``"unless_scope": "paragraph"``) drop the rule: leaflets *sent by balloon*
   are not domestic dissent.  ``move_to``/``move_when`` move the rule to
-  another category when one of the terms is near (soldiers robbing → military).
+  another category when one of the terms is near (soldiers robbing → military);
+  with ``move_after`` only a term after the cue counts (executed *officials*).
 * ``supersedes``: when the rule fires in a sentence, those categories do not.
 * Negation and hypothetical guards (from the lexicon) in the few words before
   the trigger drop it: "no leaflets were found", "if protests break out".
@@ -88,6 +89,7 @@ class CompiledRule:
     unless_scope: str
     move_to: str | None
     supersedes: tuple[str, ...]
+    move_after: bool = False
 
 
 @dataclass(slots=True)
@@ -132,7 +134,7 @@ def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
         compiled[rid] = CompiledRule(
             id=rid, category=rule.category, slots=len(rule.slots), weight=rule.weight, window=rule.window,
             ordered=rule.ordered, not_between=rule.not_between, unless_scope=rule.unless_scope,
-            move_to=rule.move_to, supersedes=rule.supersedes,
+            move_to=rule.move_to, supersedes=rule.supersedes, move_after=rule.move_after,
         )
     for form, tags in table.items():
         ordered = tuple(sorted(tags))
@@ -278,7 +280,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
         budget.tick(len(shits))
         sentence = sents[k]
         unless: set[str] = set()
-        movers: set[str] = set()
+        movers: dict[str, list[int]] = {}  # rule -> where its move terms start
         rule_hits: dict[str, list[_Hit]] = {}
         first_hits: dict[str, list[_Hit]] = {}
         for h in shits:
@@ -286,7 +288,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
             if role == "unless":
                 unless.add(h.rule)
             elif role == "move":
-                movers.add(h.rule)
+                movers.setdefault(h.rule, []).append(h.start)
             else:
                 rule_hits.setdefault(h.rule, []).append(h)
                 if role == "s0":
@@ -320,7 +322,8 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                         break
             if match is None:
                 continue
-            category = rule.move_to if rule.move_to and rid in movers else rule.category
+            moved = rule.move_to and any(at >= match[0] or not rule.move_after for at in movers.get(rid, ()))
+            category = rule.move_to if moved else rule.category
             found.append(CueMatch(category, rid, match[0], match[1], rule.weight))
         superseded = {c for m in found for c in cues.rules[m.rule_id].supersedes if c != m.category}
         found = [m for m in found if m.category not in superseded]

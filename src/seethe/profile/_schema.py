@@ -109,6 +109,9 @@ class CueRuleSpec(_Strict):
     unless_scope: Literal["sentence", "paragraph", "document"] = "sentence"
     move_to: Code | None = None
     move_when: tuple[Term, ...] = ()
+    # Only a move term after the cue counts: the object of the act ("executed two officials"), not its agent
+    # ("officials carried out the executions").
+    move_after: bool = False
     supersedes: tuple[Code, ...] = ()
     comment: str | None = None
 
