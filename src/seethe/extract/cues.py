@@ -181,9 +181,11 @@ def _scan(cue_text: str, cues: CueSet) -> list[_Hit]:
             continue
         occurrences.append((start, end, slot_tags, other_tags, phrase))
     for pattern, tags in cues.regex_terms:
+        slot_tags = tuple(t for t in tags if t[1].startswith("s"))
+        # Like a literal term, a pattern is a complete phrase only for a one-part rule.
+        phrase = any(cues.rules[rule].slots == 1 for rule, _ in slot_tags)
         for m in pattern.finditer(cue_text):
-            occurrences.append((m.start(), m.end(), tuple(t for t in tags if t[1].startswith("s")),
-                                tuple(t for t in tags if not t[1].startswith("s")), True))
+            occurrences.append((m.start(), m.end(), slot_tags, tuple(t for t in tags if not t[1].startswith("s")), phrase))
     # A complete cue phrase wins over a shorter cue inside it ("anti-regime
     # slogan" over "slogan"); fragments of two-part rules do not suppress.
     phrases = sorted((a, b) for a, b, _, _, p in occurrences if p)
