@@ -160,3 +160,11 @@ def test_an_ngos_informants_are_not_state_surveillance(extract_all):
     text = ("The market in Chongjin was closed in March, according to an aid group with a network of informants "
             "inside the country.")
     assert "control.surveillance" not in {i.category for i in extract_all(text, published="2010-01-07")}
+
+
+def test_what_a_report_does_not_place_it_tells_of_the_one_province_it_names(extract_all):
+    text = ("Smugglers in Musan and Hoeryong have stopped work, sources told Daily NK.\n\n"
+            "The markets are quiet and prices have risen.\n\n"
+            "Agents are searching homes every night, a resident said.")
+    searches = [i for i in extract_all(text, published="2016-10-12") if i.category == "control.surveillance"]
+    assert searches and all(i.location.admin1_iso == "KP-09" for i in searches)

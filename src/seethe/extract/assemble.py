@@ -67,6 +67,7 @@ class Resources:
     telling_of: Callable[[str], tuple[str, int]]  # the category naming a happening told as this one
     destination_scenes: frozenset[str] = frozenset()  # categories whose destination is their scene
     post_scenes: frozenset[str] = frozenset()  # categories whose actor's post abroad is their scene
+    provinces: dict[str, Place] = field(default_factory=dict)  # ISO 3166-2 code -> the province's gazetteer entry
     sanctions: frozenset[str] = frozenset()  # categories that punish: what they punish is their charge
     charge_before: re.Pattern[str] = re.compile(r"(?!)")  # "charged with", "for watching": a charge ends here
     category_of: Callable[[str, str | None], str] = lambda code, actor: code  # the act's category for its actor
@@ -345,6 +346,10 @@ def _carried_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources,
     story = tracker.single_story()
     if story is not None and _usable_place(story, category, res):
         return [PlaceMention(-1, -1, story.name, story)], "story"
+    # Every place the report names lies in one province: what it does not place, it tells of that province.
+    province = scene.story_province
+    if province is not None and _usable_place(province, category, res):
+        return [PlaceMention(-1, -1, province.name, province)], "story_province"
     return [], "none"
 
 

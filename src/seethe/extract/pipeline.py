@@ -28,7 +28,7 @@ from seethe.extract.attribution import Credit, OutletMatcher, compile_outlets, f
 from seethe.extract.cues import CueSet, compile_cues, find_cues
 from seethe.extract.when import HolidayMatcher, TimeMention, compile_holidays, find_times, other_event_pattern
 from seethe.geo import Resolver, find_places, resolver_for
-from seethe.models import CueMatch, Incident, PlaceMention, Report
+from seethe.models import CueMatch, Incident, Place, PlaceMention, Report
 from seethe.profile import Profile, load_profile
 from seethe.text import Document, WorkBudget, WorkLimits, normalize
 
@@ -265,9 +265,16 @@ def _resources(profile: Profile) -> Resources:
         telling_of=profile.codebook.telling_of,
         destination_scenes=frozenset(k for k, v in cats.items() if v.destination_is_scene),
         post_scenes=frozenset(k for k, v in cats.items() if v.post_is_scene),
+        provinces=_provinces(profile),
         sanctions=frozenset(k for k, v in cats.items() if v.sanction),
         charge_before=re.compile(p["charge_before"]),
     )
+
+
+def _provinces(profile: Profile) -> dict[str, Place]:
+    gazetteer = resolver_for(profile).gazetteer
+    return {p.admin1_iso: p for p in gazetteer.places.values()
+            if p.type == "province" and p.country == profile.country and p.admin1_iso}
 
 
 def _category_by_actor(profile: Profile) -> Callable[[str, str | None], str]:

@@ -68,6 +68,7 @@ class Scene:
     off_topic: float | None = None  # share of body sentences on what reports without incidents are about
     credit_index: CreditIndex | None = None  # credits by paragraph
     next_placed: list[int | None] = field(default_factory=list)  # per sentence: the next of its paragraph with places
+    story_province: Place | None = None  # the one province every home place the report names lies in
     _strong: dict[int, list[PlaceMention]] = field(default_factory=dict)  # caches: each sentence is asked often
     _body_placed: bool | None = None
     _times: dict[int, list[TimeSpan]] = field(default_factory=dict)
@@ -138,7 +139,18 @@ def build_scene(doc: Document, cues: dict[int, list[CueMatch]], places: list[Pla
     scene.commentary = _commentary_paragraphs(scene, places, times, res)
     scene.lead = next((k for k, s in enumerate(doc.sentences) if s.paragraph not in furniture), None)
     scene.next_placed = _next_with_places(doc.sentences, {k for k in by_place if scene.strong(k)})
+    scene.story_province = _story_province(scene, res.provinces)
     return scene
+
+
+def _story_province(scene: Scene, provinces: dict[str, Place]) -> Place | None:
+    """The province every place at home the report names (headline and body, not captions) lies in, if one."""
+    codes = {m.place.admin1_iso for k in scene.places for m in scene.strong(k)
+             if m.place.country == scene.home and (scene.doc.sentences[k].paragraph not in scene.furniture
+                                                  or scene.doc.sentences[k].paragraph in scene.head)}
+    if len(codes) != 1 or None in codes:
+        return None
+    return provinces.get(next(iter(codes)))
 
 
 def _next_with_places(sentences, placed: set[int]) -> list[int | None]:
