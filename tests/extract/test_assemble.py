@@ -168,3 +168,10 @@ def test_what_a_report_does_not_place_it_tells_of_the_one_province_it_names(extr
             "Agents are searching homes every night, a resident said.")
     searches = [i for i in extract_all(text, published="2016-10-12") if i.category == "control.surveillance"]
     assert searches and all(i.location.admin1_iso == "KP-09" for i in searches)
+
+
+def test_a_purge_is_not_placed_abroad(extract_all):
+    text = ("North Korea executed its special envoy to the United States after the Hanoi summit in Vietnam, "
+            "a South Korean newspaper reported.")
+    purges = [i for i in extract_all(text, published="2019-05-30") if i.category == "elite.purge"]
+    assert purges and all(i.location.country == "KP" for i in purges)
