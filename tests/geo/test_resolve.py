@@ -125,3 +125,11 @@ def test_every_country_has_an_entry_for_incidents_abroad(places):
 def test_an_abbreviated_word_of_a_name_is_part_of_it(places):
     found = places("Workers escaped from a worksite near St. Petersburg and asked for asylum.")
     assert [(t, p.country) for t, p, s in found if s >= 0.5] == [("St. Petersburg", "RU")]
+
+
+def test_the_capitals_measures_are_the_regimes_but_its_airport_is_a_place(places):
+    measures = places("Shoot on sight orders are the latest of Pyongyang's draconian measures.")
+    assert [s for t, _, s in measures if t.startswith("Pyongyang")] and all(
+        s < 0.5 for t, _, s in measures if t.startswith("Pyongyang"))
+    airport = places("They were executed in March at Pyongyang's Mirim Airport.")
+    assert any(s >= 0.5 for _, _, s in airport)

@@ -46,6 +46,7 @@ class PlaceGrammar:
     sent_from: re.Pattern[str]  # "investigators sent from X": an origin
     owner_after: re.Pattern[str]  # "Japan's Sankei Shimbun", "China's foreign ministry": whose outlet or agency
     posted_to: re.Pattern[str]  # "the ambassador to Rome": where a diplomat serves is where he acts
+    capital_owns: re.Pattern[str]  # "Pyongyang's measures" (the regime's), but not "Pyongyang's markets"
     suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
     prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
 
@@ -58,7 +59,7 @@ class PlaceGrammar:
             preposition_before=p["preposition_before"], destination_before=p["destination_before"],
             not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
             detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
-            owner_after=p["owner_after"], posted_to=p["posted_to"],
+            owner_after=p["owner_after"], posted_to=p["posted_to"], capital_owns=p["capital_owns"],
             suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
             prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
         )
@@ -310,6 +311,8 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     governs = g.metonymy_next.match(after)
     # "outside Pyongyang's embassy": the preposition governs the embassy, the capital is its owner.
     possessive = governs is not None and _POSSESSIVE.match(governs.group(0)) is not None
+    if governs is None and g.capital_owns.match(after):
+        governs, possessive = g.capital_owns.match(after), True  # "Pyongyang's draconian measures": the regime's
     if cached_key(text[head.start:head.end]) in gaz.capitals and links <= 2 and (
             (governs and (possessive or not g.preposition_before.search(before)))
             or g.metonymy_before.search(text[max(0, start - 40):start])):
