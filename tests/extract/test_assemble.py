@@ -175,3 +175,15 @@ def test_a_purge_is_not_placed_abroad(extract_all):
             "a South Korean newspaper reported.")
     purges = [i for i in extract_all(text, published="2019-05-30") if i.category == "elite.purge"]
     assert purges and all(i.location.country == "KP" for i in purges)
+
+
+def test_a_soldier_who_shoots_his_commanders_is_a_breakdown_of_discipline_not_a_purge(extract_all):
+    text = "On the 25th of last month a soldier shot two of his commanders in Musan, a source said."
+    categories = {i.category for i in extract_all(text, published="2013-04-03")}
+    assert "elite.purge" not in categories and "military.discipline" in categories
+
+
+def test_monitoring_by_foreign_bodies_is_not_surveillance(extract_all):
+    for text in ("Russia blocked the renewal of a panel of UN experts monitoring sanctions on North Korea.",
+                 "According to Daily NK's regular market price monitoring, rice rose in Pyongyang markets on Feb. 16."):
+        assert "control.surveillance" not in {i.category for i in extract_all(text, published="2024-03-29")}

@@ -133,3 +133,9 @@ def test_the_capitals_measures_are_the_regimes_but_its_airport_is_a_place(places
         s < 0.5 for t, _, s in measures if t.startswith("Pyongyang"))
     airport = places("They were executed in March at Pyongyang's Mirim Airport.")
     assert any(s >= 0.5 for _, _, s in airport)
+
+
+def test_a_dateline_is_where_the_report_was_filed_not_the_scene(places):
+    found = places("Yanji, China - A North Korean inside source relayed on the 16th that robbers were shot.")
+    assert found and all(s < 0.5 for _, _, s in found)
+    assert [s for t, _, s in places("Hyesan, Ryanggang Province, saw arrests.")] == [1.0]

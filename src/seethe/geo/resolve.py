@@ -47,6 +47,7 @@ class PlaceGrammar:
     owner_after: re.Pattern[str]  # "Japan's Sankei Shimbun", "China's foreign ministry": whose outlet or agency
     posted_to: re.Pattern[str]  # "the ambassador to Rome": where a diplomat serves is where he acts
     capital_owns: re.Pattern[str]  # "Pyongyang's measures" (the regime's), but not "Pyongyang's markets"
+    dateline_after: re.Pattern[str]  # "Yanji, China - A source said": where the report was filed
     suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
     prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
 
@@ -60,6 +61,7 @@ class PlaceGrammar:
             not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
             detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
             owner_after=p["owner_after"], posted_to=p["posted_to"], capital_owns=p["capital_owns"],
+            dateline_after=p["dateline_after"],
             suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
             prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
         )
@@ -306,6 +308,9 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     gaz, g = resolver.gazetteer, resolver.grammar
     before = text[max(0, start - 16):start]
     after = text[end:end + 40]
+    if (start == 0 or text[start - 1] == "\n") and (g.dateline_after.match(text[end:end + 60])
+                                                 or g.dateline_after.match(text[head.end:head.end + 60])):
+        return 0.3, "dateline"  # "Yanji, China - A source relayed ...": where the report was filed
     if g.negating_prefix.search(text[max(0, start - 5):start]):
         return 0.0, "not_a_place"  # "anti-Pyongyang leaflets" name no place
     governs = g.metonymy_next.match(after)

@@ -341,7 +341,7 @@ _PATTERN_NAMES = (
     "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "metonymy_before", "source_from",
     "preposition_before",
     "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix", "sent_from",
-    "charge_before", "owner_after", "posted_to", "capital_owns",
+    "charge_before", "owner_after", "posted_to", "capital_owns", "dateline_after",
 )
 
 
