@@ -110,12 +110,12 @@ def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
     """Build the automaton from the profile's rules and the language lexicon."""
     auto = ahocorasick.Automaton()
     table: dict[str, set[tuple[str, str]]] = {}
-    regex_terms = []
+    patterns: dict[str, list[tuple[str, str]]] = {}  # one scan per distinct pattern, whichever rules use it
     compiled: dict[str, CompiledRule] = {}
 
     def add(term: str, tag: tuple[str, str]) -> None:
         if term.startswith("re:"):
-            regex_terms.append((re.compile(term[3:]), (tag,)))
+            patterns.setdefault(term[3:], []).append(tag)
             return
         for form in term_forms(term, lexicon):
             table.setdefault(form, set()).add(tag)
@@ -154,6 +154,7 @@ def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
     exempt = lexicon.patterns["anaphora_not_before"]
     anaphora = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in anaphoric)
                           + rf")\s+(?!(?:{exempt})\b)(?:[a-z']+,\s+){{0,3}}(?:and\s+)?$") if anaphoric else None
+    regex_terms = [(re.compile(p), tuple(tags)) for p, tags in patterns.items()]
     return CueSet(compiled, auto, regex_terms, guards, lexicon.guard_window_tokens, anaphora,
                   re.compile(lexicon.patterns["conditional_opener"]),
                   frozenset(w.lower() for w in lexicon.capitalized_exempt_guards))
