@@ -187,3 +187,10 @@ def test_monitoring_by_foreign_bodies_is_not_surveillance(extract_all):
     for text in ("Russia blocked the renewal of a panel of UN experts monitoring sanctions on North Korea.",
                  "According to Daily NK's regular market price monitoring, rice rose in Pyongyang markets on Feb. 16."):
         assert "control.surveillance" not in {i.category for i in extract_all(text, published="2024-03-29")}
+
+
+def test_an_embedded_post_with_a_link_is_page_furniture(extract_all):
+    text = ("Merchants clashed with police in Pyongsong market on December 14, a source told Daily NK.\n\n"
+            "NIS reports Pyongyang concerned over Seoul's anti-government protest https://t.co/abc123")
+    protests = [i for i in extract_all(text, published="2017-01-05") if i.category == "dissent.protest"]
+    assert [i.location.admin1_iso for i in protests] == ["KP-02"]
