@@ -98,3 +98,13 @@ def test_how_real_reports_tell_these_acts(sentence, category):
     import datetime as dt
     found = Extractor("kp", min_confidence=0.0).extract(Report(text=sentence, source="t.txt", published=dt.date(2020, 6, 1)))
     assert category in {i.category for i in found}
+
+
+def test_a_crackdown_on_phone_users_is_surveillance():
+    from seethe.extract.pipeline import Extractor
+    from seethe.models import Report
+    import datetime as dt
+    text = ("State security officers have stepped up their crackdowns on users of Chinese mobile phones in Hoeryong "
+            "this month, a source said.")
+    found = Extractor("kp", min_confidence=0.0).extract(Report(text=text, source="t.txt", published=dt.date(2026, 1, 16)))
+    assert "control.surveillance" in {i.category for i in found}
