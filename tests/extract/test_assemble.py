@@ -194,3 +194,9 @@ def test_an_embedded_post_with_a_link_is_page_furniture(extract_all):
             "NIS reports Pyongyang concerned over Seoul's anti-government protest https://t.co/abc123")
     protests = [i for i in extract_all(text, published="2017-01-05") if i.category == "dissent.protest"]
     assert [i.location.admin1_iso for i in protests] == ["KP-02"]
+
+
+def test_soldiers_who_shoot_a_defector_punish_him(extract_all):
+    text = "North Korean soldiers shot dead a defector on the Yalu River near Hyesan on October 22, a witness said."
+    categories = {i.category for i in extract_all(text, published="2011-11-07")}
+    assert "control.punishment" in categories and "military.discipline" not in categories
