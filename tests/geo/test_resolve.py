@@ -139,3 +139,9 @@ def test_a_dateline_is_where_the_report_was_filed_not_the_scene(places):
     found = places("Yanji, China - A North Korean inside source relayed on the 16th that robbers were shot.")
     assert found and all(s < 0.5 for _, _, s in found)
     assert [s for t, _, s in places("Hyesan, Ryanggang Province, saw arrests.")] == [1.0]
+
+
+def test_a_county_is_found_by_its_older_and_newer_names(profile):
+    from seethe.geo import gazetteer_for
+    gaz = gazetteer_for(profile)
+    assert gaz.lookup("Saebyol County")[0].id == gaz.lookup("Kyongwon County")[0].id == "gn-2041593"
