@@ -200,3 +200,14 @@ def test_soldiers_who_shoot_a_defector_punish_him(extract_all):
     text = "North Korean soldiers shot dead a defector on the Yalu River near Hyesan on October 22, a witness said."
     categories = {i.category for i in extract_all(text, published="2011-11-07")}
     assert "control.punishment" in categories and "military.discipline" not in categories
+
+
+def test_a_report_with_one_weak_candidate_yields_nothing(make_report):
+    from seethe.extract import Extractor
+    text = ("North Korea fired a ballistic missile toward the East Sea on Tuesday morning, the Joint Chiefs of Staff "
+            "said. Analysts said the launch was a show of force. Prices in Pyongyang markets were stable, a "
+            "resident said, though travel restrictions were eased last year.")
+    ex = Extractor("kp")
+    assert ex.extract(make_report(text, published="2024-04-02")) == []
+    lone = Extractor("kp", min_confidence=0.0).extract(make_report(text, published="2024-04-02"))
+    assert lone, "the candidate is still there for a reviewer who asks for everything"

@@ -134,7 +134,12 @@ def assemble(
                               members=members)
     if res.model.happening is not None:
         merged = judge_happenings(merged, [[mentions[i][0] for i in group] for group in members], scene, res.model)
-    return [inc for inc in merged if inc.confidence >= min_confidence], drafts
+    kept = [inc for inc in merged if inc.confidence >= min_confidence]
+    if len(kept) == 1 and kept[0].confidence < res.model.lone_floor and min_confidence > 0:
+        # A report with a single weak candidate is mostly a report about something else (a review, a
+        # missile launch, prices) that touches a cue once; a report of a happening tells it firmly.
+        return [], drafts
+    return kept, drafts
 
 
 def happening_features(tellings: list[list[Draft]], scene: Scene) -> list[dict[str, float]]:

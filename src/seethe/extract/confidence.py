@@ -36,12 +36,13 @@ class ConfidenceModel:
     weights: dict[str, float]
     repeat_bonus: float = 0.03
     happening: HappeningModel | None = None
+    lone_floor: float = 0.0  # the confidence a report's only incident must reach
 
     @classmethod
     def of(cls, profile: Profile) -> "ConfidenceModel":
         c = profile.confidence
         h = HappeningModel(c.happening.bias, dict(c.happening.weights)) if c.happening else None
-        return cls(c.bias, dict(c.weights), c.repeat_bonus, h)
+        return cls(c.bias, dict(c.weights), c.repeat_bonus, h, c.lone_floor)
 
     def happening_probability(self, features: dict[str, float]) -> float:
         assert self.happening is not None

@@ -312,6 +312,8 @@ class ConfidenceFile(_Strict):
     bias: float
     weights: dict[Annotated[str, Field(pattern=r"^[a-z_:.0-9]+$")], float]
     repeat_bonus: Annotated[float, Field(ge=0, le=0.5)] = 0.03
+    # A report that tells one happening only, and that weakly, tells none: its one candidate must reach this.
+    lone_floor: Annotated[float, Field(ge=0, le=1)] = 0.0
     happening: HappeningWeights | None = None
     trained_on: str = ""
     comment: str | None = None
