@@ -108,3 +108,17 @@ def test_a_crackdown_on_phone_users_is_surveillance():
             "this month, a source said.")
     found = Extractor("kp", min_confidence=0.0).extract(Report(text=text, source="t.txt", published=dt.date(2026, 1, 16)))
     assert "control.surveillance" in {i.category for i in found}
+
+
+@pytest.mark.parametrize("sentence, category", [
+    ("A smuggler in Chongjin was condemned to death by firing squad last month, a source said.", "control.punishment"),
+    ("In early March, the authorities began to dismantle stalls in the Chongjin market, a source said.", "control.market"),
+    ("Two people in Hyesan were taken away for questioning last week, a partner said.", "control.investigation"),
+    ("An agent was ambushed outside an apartment block in Sunchon on October 15, a source said.", "dissent.violence"),
+])
+def test_more_ways_real_reports_tell_these_acts(sentence, category):
+    from seethe.extract.pipeline import Extractor
+    from seethe.models import Report
+    import datetime as dt
+    found = Extractor("kp", min_confidence=0.0).extract(Report(text=sentence, source="t.txt", published=dt.date(2020, 6, 1)))
+    assert category in {i.category for i in found}
