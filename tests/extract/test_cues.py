@@ -114,7 +114,7 @@ def test_a_crackdown_on_phone_users_is_surveillance():
     ("A smuggler in Chongjin was condemned to death by firing squad last month, a source said.", "control.punishment"),
     ("In early March, the authorities began to dismantle stalls in the Chongjin market, a source said.", "control.market"),
     ("Two people in Hyesan were taken away for questioning last week, a partner said.", "control.investigation"),
-    ("An agent was ambushed outside an apartment block in Sunchon on October 15, a source said.", "dissent.violence"),
+    ("Two men ambushed an agent outside an apartment block in Sunchon on October 15, a source said.", "dissent.violence"),
 ])
 def test_more_ways_real_reports_tell_these_acts(sentence, category):
     from seethe.extract.pipeline import Extractor
