@@ -211,3 +211,11 @@ def test_a_report_with_one_weak_candidate_yields_nothing(make_report):
     assert ex.extract(make_report(text, published="2024-04-02")) == []
     lone = Extractor("kp", min_confidence=0.0).extract(make_report(text, published="2024-04-02"))
     assert lone, "the candidate is still there for a reviewer who asks for everything"
+
+
+def test_a_price_survey_and_the_jcs_readiness_line_are_not_state_control(extract_all):
+    survey = "On the 14th, NK Times investigated grain prices in Pyongyang, Sariwon and Chongjin markets."
+    assert "control.investigation" not in {i.category for i in extract_all(survey, published="2023-11-15")}
+    jcs = ("The military said it is maintaining a fully prepared posture while strengthening surveillance "
+           "and vigilance near Taechon.")
+    assert "control.surveillance" not in {i.category for i in extract_all(jcs, published="2022-09-25")}
