@@ -37,7 +37,7 @@ import numpy as np
 
 from seethe.evaluate import gold_files, label_predictions, load_gold
 from seethe.extract import Extractor
-from seethe.extract.assemble import Draft, _incidents_of, happening_features, judge_happenings, merge_duplicates
+from seethe.extract.assemble import Draft, _incidents_of, confident, happening_features, judge_happenings, merge_duplicates
 from seethe.extract.confidence import ConfidenceModel, HappeningModel
 from seethe.extract.scene import Scene, build_scene
 from seethe.ingest import parse_date, read_report
@@ -145,14 +145,14 @@ def log_loss(pairs) -> float:
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
-def fold_model(train: list[ReportCase], names1: list[str], res, l2: float) -> ConfidenceModel:
+def fold_model(train: list[ReportCase], names1: list[str], res, l2: float, lone_floor: float) -> ConfidenceModel:
     """Both models fitted on ``train`` only (the happening model on the telling model's view of ``train``)."""
     m1 = as_model(names1, fit(*matrix(telling_rows(train), names1), l2))
     rows2 = happening_rows(train, m1, res)
     names2 = features_used(rows2, 2)
     w2 = fit(*matrix(rows2, names2), l2)
     return ConfidenceModel(m1.bias, m1.weights, m1.repeat_bonus,
-                           HappeningModel(float(w2[0]), dict(zip(names2, map(float, w2[1:])))))
+                           HappeningModel(float(w2[0]), dict(zip(names2, map(float, w2[1:])))), lone_floor)
 
 
 def strict_counts(case: ReportCase, model: ConfidenceModel, res) -> list[tuple[int, int, int]]:
@@ -166,7 +166,7 @@ def strict_counts(case: ReportCase, model: ConfidenceModel, res) -> list[tuple[i
     merged = judge_happenings(merged, [[case.mentions[i][0] for i in g] for g in members], case.scene, model)
     out = []
     for t in THRESHOLDS:
-        kept = [inc.to_dict() for inc in merged if inc.confidence >= t]
+        kept = [inc.to_dict() for inc in confident(merged, t, model.lone_floor)]
         verdicts, missed = label_predictions(case.gold, kept)
         out.append((verdicts.count("tp"), verdicts.count("false"), len(missed)))
     return out
@@ -178,7 +178,7 @@ def cross_validate(cases: list[ReportCase], names1: list[str], res, l2: float, f
     fold = {c.name: rng.randrange(folds) for c in cases}
     totals = [[0, 0, 0] for _ in THRESHOLDS]
     for k in range(folds):
-        model = fold_model([c for c in cases if fold[c.name] != k], names1, res, l2)
+        model = fold_model([c for c in cases if fold[c.name] != k], names1, res, l2, res.model.lone_floor)
         for c in cases:
             if fold[c.name] == k and c.dataset in judged:
                 for tot, counts in zip(totals, strict_counts(c, model, res)):

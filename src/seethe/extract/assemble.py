@@ -134,12 +134,20 @@ def assemble(
                               members=members)
     if res.model.happening is not None:
         merged = judge_happenings(merged, [[mentions[i][0] for i in group] for group in members], scene, res.model)
-    kept = [inc for inc in merged if inc.confidence >= min_confidence]
-    if len(kept) == 1 and kept[0].confidence < res.model.lone_floor and min_confidence > 0:
-        # A report with a single weak candidate is mostly a report about something else (a review, a
-        # missile launch, prices) that touches a cue once; a report of a happening tells it firmly.
-        return [], drafts
-    return kept, drafts
+    return confident(merged, min_confidence, res.model.lone_floor), drafts
+
+
+def confident(incidents: list[Incident], min_confidence: float, lone_floor: float) -> list[Incident]:
+    """The incidents a report yields at ``min_confidence``: none when its only one is under ``lone_floor``.
+
+    A report with a single weak candidate is mostly a report about something else (a review, a missile
+    launch, prices) that touches a cue once; a report of a happening tells it firmly.  Asked for every
+    candidate (``min_confidence`` 0), a reviewer gets them all.
+    """
+    kept = [inc for inc in incidents if inc.confidence >= min_confidence]
+    if len(kept) == 1 and kept[0].confidence < lone_floor and min_confidence > 0:
+        return []
+    return kept
 
 
 def happening_features(tellings: list[list[Draft]], scene: Scene) -> list[dict[str, float]]:
@@ -539,5 +547,5 @@ def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | N
     return out
 
 
-__all__ = ["Draft", "Resources", "assemble", "choose_act", "choose_credit", "choose_happening", "choose_place",
+__all__ = ["Draft", "Resources", "assemble", "confident", "choose_act", "choose_credit", "choose_happening", "choose_place",
            "choose_time", "merge_duplicates", "score"]

@@ -316,8 +316,8 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
     governs = g.metonymy_next.match(after)
     # "outside Pyongyang's embassy": the preposition governs the embassy, the capital is its owner.
     possessive = governs is not None and _POSSESSIVE.match(governs.group(0)) is not None
-    if governs is None and g.capital_owns.match(after):
-        governs, possessive = g.capital_owns.match(after), True  # "Pyongyang's draconian measures": the regime's
+    if governs is None and (owned := g.capital_owns.match(after)) is not None:
+        governs, possessive = owned, True  # "Pyongyang's draconian measures": the regime's
     if cached_key(text[head.start:head.end]) in gaz.capitals and links <= 2 and (
             (governs and (possessive or not g.preposition_before.search(before)))
             or g.metonymy_before.search(text[max(0, start - 40):start])):
