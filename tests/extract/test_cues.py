@@ -91,34 +91,13 @@ def test_anaphora_points_back_not_to_a_new_incident(extractor, make_report):
     ("Residents were criticized at inminban meetings in Hoeryong on February 10, a source said.", "control.indoctrination"),
     ("Police made unannounced visits to homes in Hoeryong last month, a source said.", "control.surveillance"),
     ("The acting ambassador went into hiding with his wife in Rome in November, the paper said.", "elite.dissent"),
-])
-def test_how_real_reports_tell_these_acts(sentence, category):
-    from seethe.extract.pipeline import Extractor
-    from seethe.models import Report
-    import datetime as dt
-    found = Extractor("kp", min_confidence=0.0).extract(Report(text=sentence, source="t.txt", published=dt.date(2020, 6, 1)))
-    assert category in {i.category for i in found}
-
-
-def test_a_crackdown_on_phone_users_is_surveillance():
-    from seethe.extract.pipeline import Extractor
-    from seethe.models import Report
-    import datetime as dt
-    text = ("State security officers have stepped up their crackdowns on users of Chinese mobile phones in Hoeryong "
-            "this month, a source said.")
-    found = Extractor("kp", min_confidence=0.0).extract(Report(text=text, source="t.txt", published=dt.date(2026, 1, 16)))
-    assert "control.surveillance" in {i.category for i in found}
-
-
-@pytest.mark.parametrize("sentence, category", [
+    ("State security officers have stepped up their crackdowns on users of Chinese mobile phones in Hoeryong "
+     "this month, a source said.", "control.surveillance"),
     ("A smuggler in Chongjin was condemned to death by firing squad last month, a source said.", "control.punishment"),
     ("In early March, the authorities began to dismantle stalls in the Chongjin market, a source said.", "control.market"),
     ("Two people in Hyesan were taken away for questioning last week, a partner said.", "control.investigation"),
     ("Two men ambushed an agent outside an apartment block in Sunchon on October 15, a source said.", "dissent.violence"),
 ])
-def test_more_ways_real_reports_tell_these_acts(sentence, category):
-    from seethe.extract.pipeline import Extractor
-    from seethe.models import Report
-    import datetime as dt
-    found = Extractor("kp", min_confidence=0.0).extract(Report(text=sentence, source="t.txt", published=dt.date(2020, 6, 1)))
+def test_how_real_reports_tell_these_acts(candidates_extractor, make_report, sentence, category):
+    found = candidates_extractor.extract(make_report(sentence, published="2020-06-01"))
     assert category in {i.category for i in found}
