@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 from seethe.errors import UsageError
 from seethe.services import incident_filter
@@ -59,8 +59,8 @@ def decode_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class FilterParams:
-    """The filters of a request, as typed by a person (checked when turned into a store filter)."""
+class Scope:
+    """What, where and when: the filters incidents and events share (the CLI's ``where_and_when_options``)."""
 
     category: str | None = None
     province: str | None = None
@@ -68,6 +68,38 @@ class FilterParams:
     since: str | None = None
     until: str | None = None
     outlet: str | None = None
+
+    def checked(self) -> dict:
+        """The keyword arguments of the services' filters: empty strings dropped, dates checked."""
+        return {"category": self.category or None, "province": self.province or None, "place": self.place or None,
+                "since": iso_date(self.since, "since"), "until": iso_date(self.until, "until"),
+                "outlet": self.outlet or None}
+
+
+def scope_params(noun: str, outlet_help: str):
+    """The query parameters of a ``Scope``, described for what they select (``noun``)."""
+
+    def params(
+        category: str | None = Query(None, max_length=100,
+                                     description="A code (control.market) or a family (control)."),
+        province: str | None = Query(None, max_length=100, description="A province or country: name or ISO code."),
+        place: str | None = Query(None, max_length=200, description=f"A place name: {noun} there and inside it."),
+        since: str | None = Query(None, max_length=10,
+                                  description=f"{noun.capitalize()} ending on or after (YYYY-MM-DD)."),
+        until: str | None = Query(None, max_length=10,
+                                  description=f"{noun.capitalize()} starting on or before (YYYY-MM-DD)."),
+        outlet: str | None = Query(None, max_length=200, description=outlet_help),
+    ) -> Scope:
+        return Scope(category, province, place, since, until, outlet)
+
+    return params
+
+
+@dataclass(frozen=True, slots=True)
+class FilterParams:
+    """The filters of a request, as typed by a person (checked when turned into a store filter)."""
+
+    scope: Scope = Scope()
     search: str | None = None
     min_confidence: float = 0.0
     place_id: str | None = None
@@ -84,22 +116,15 @@ class FilterParams:
                              code="usage.confidence")
         text = search if search is not None else self.search
         return incident_filter(
-            profile, category=self.category or None, province=self.province or None, place=self.place or None,
-            since=iso_date(self.since, "since"), until=iso_date(self.until, "until"), outlet=self.outlet or None,
-            text=text or None, min_confidence=self.min_confidence, limit=limit, place_id=self.place_id or None,
-            within=self.within or None,
+            profile, **self.scope.checked(), text=text or None, min_confidence=self.min_confidence, limit=limit,
+            place_id=self.place_id or None, within=self.within or None,
             precision=tuple(p for p in (self.precision or "").split(",") if p), review=self.review or None,
             after=after,
         )
 
 
 def filter_params(
-    category: str | None = Query(None, max_length=100, description="A code (control.market) or a family (control)."),
-    province: str | None = Query(None, max_length=100, description="A province or country: name or ISO code."),
-    place: str | None = Query(None, max_length=200, description="A place name: incidents there and inside it."),
-    since: str | None = Query(None, max_length=10, description="Incidents ending on or after (YYYY-MM-DD)."),
-    until: str | None = Query(None, max_length=10, description="Incidents starting on or before (YYYY-MM-DD)."),
-    outlet: str | None = Query(None, max_length=200, description="Outlet credited or publishing."),
+    scope: Scope = Depends(scope_params("incidents", "Outlet credited or publishing.")),
     search: str | None = Query(None, max_length=1000, description="Words in the evidence or summary."),
     min_confidence: float = Query(0.0, ge=0.0, le=1.0, description="Drop incidents below this confidence."),
     place_id: str | None = Query(None, max_length=100, description="One gazetteer place, exactly."),
@@ -108,20 +133,14 @@ def filter_params(
     review: str | None = Query(None, max_length=20, description="any, unreviewed, confirmed, corrected, rejected "
                                                                   "(default: all but rejected)."),
 ) -> FilterParams:
-    return FilterParams(category, province, place, since, until, outlet, search, min_confidence, place_id, within,
-                        precision, review)
+    return FilterParams(scope, search, min_confidence, place_id, within, precision, review)
 
 
 @dataclass(frozen=True, slots=True)
 class EventParams:
     """The event filters of a request: ``seethe events``'s options under their API names."""
 
-    category: str | None = None
-    province: str | None = None
-    place: str | None = None
-    since: str | None = None
-    until: str | None = None
-    outlet: str | None = None
+    scope: Scope = Scope()
     min_origins: int = 0
     min_reports: int = 0
     grade: str | None = None
@@ -129,19 +148,12 @@ class EventParams:
 
     def store_filter(self, profile, *, limit: int | None = None, after=None) -> EventFilter:
         return event_filter(
-            profile, category=self.category or None, province=self.province or None, place=self.place or None,
-            since=iso_date(self.since, "since"), until=iso_date(self.until, "until"), outlet=self.outlet or None,
-            min_origins=self.min_origins, min_reports=self.min_reports, grades=(self.grade,) if self.grade else (),
-            contradicted=self.contradicted, limit=limit, after=after)
+            profile, **self.scope.checked(), min_origins=self.min_origins, min_reports=self.min_reports,
+            grades=(self.grade,) if self.grade else (), contradicted=self.contradicted, limit=limit, after=after)
 
 
 def event_params(
-    category: str | None = Query(None, max_length=100, description="A code (control.market) or a family (control)."),
-    province: str | None = Query(None, max_length=100, description="A province or country: name or ISO code."),
-    place: str | None = Query(None, max_length=200, description="A place name: events there and inside it."),
-    since: str | None = Query(None, max_length=10, description="Events ending on or after (YYYY-MM-DD)."),
-    until: str | None = Query(None, max_length=10, description="Events starting on or before (YYYY-MM-DD)."),
-    outlet: str | None = Query(None, max_length=200, description="Events one of whose reports this outlet published."),
+    scope: Scope = Depends(scope_params("events", "Events one of whose reports this outlet published.")),
     min_origins: int = Query(0, ge=0, le=10**6,
                              description="Events resting on at least this many independent origins."),
     min_reports: int = Query(0, ge=0, le=10**6, description="Events told by at least this many reports."),
@@ -150,4 +162,4 @@ def event_params(
     contradicted: bool | None = Query(None, description="true: only events whose tellings contradict each other; "
                                                         "false: only those whose do not."),
 ) -> EventParams:
-    return EventParams(category, province, place, since, until, outlet, min_origins, min_reports, grade, contradicted)
+    return EventParams(scope, min_origins, min_reports, grade, contradicted)

@@ -34,7 +34,7 @@ from seethe.link import (
 )
 from seethe.models import Decision, Event, EventAnchor, ReportRole
 from seethe.profile import Profile, load_profile
-from seethe.services.queries import outlet_names, place_ids, printable, province_code
+from seethe.services.queries import check_scope, outlet_names, place_ids, printable, province_code
 from seethe.store import EventFilter, Membership, Store
 
 
@@ -322,18 +322,14 @@ def event_filter(profile: Profile, *, category: str | None = None, province: str
     ``after`` is a keyset cursor: the events listed after (start date, id).
     """
     grades = tuple(grades)
-    for name, value in (("category", category), ("province", province), ("place", place), ("outlet", outlet),
-                        *(("grade", g) for g in grades)):
-        printable(value, name)
-    if category and category not in profile.codebook.categories and category not in profile.codebook.families():
-        raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
+    check_scope(profile, category=category, since=since, until=until,
+                words=(("category", category), ("province", province), ("place", place), ("outlet", outlet),
+                       *(("grade", g) for g in grades)))
     wanted = tuple(g.strip().upper() for g in grades for g in g.split(",") if g.strip())
     bad = [g for g in wanted if not _GRADE.match(g)]
     if bad:
         raise UsageError(f"{bad[0]!r} is not a grade: give a code (B2), a reliability A-F or a credibility 1-6",
                          source="grade", code="usage.grade")
-    if since and until and since > until:
-        raise UsageError("the period ends before it starts", source="since", code="usage.period")
     for name, value in (("min origins", min_origins), ("min reports", min_reports)):
         if not 0 <= value <= 10**6:
             raise UsageError(f"{name} must be a whole number from 0 to 1,000,000", source=name, code="usage.number")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Iterable
 
 from seethe.errors import UsageError
 from seethe.geo import contains, gazetteer_for
@@ -70,6 +71,17 @@ def outlet_names(profile: Profile, given: str) -> tuple[str, ...]:
     return (o.name,) if o is not None else (given.strip(),)
 
 
+def check_scope(profile: Profile, *, category: str | None, since: dt.date | None, until: dt.date | None,
+                words: Iterable[tuple[str, str | None]]) -> None:
+    """What incident and event filters share: printable words, a category the codebook has, a period that is one."""
+    for field, value in words:
+        printable(value, field)
+    if category and category not in profile.codebook.categories and category not in profile.codebook.families():
+        raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
+    if since and until and since > until:
+        raise UsageError("the period ends before it starts", source="since", code="usage.period")
+
+
 def incident_filter(profile: Profile, *, category: str | None = None, province: str | None = None,
                     place: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
                     outlet: str | None = None, text: str | None = None, min_confidence: float = 0.0,
@@ -81,19 +93,15 @@ def incident_filter(profile: Profile, *, category: str | None = None, province: 
     ``place_id`` is one gazetteer place exactly; ``within`` a place and every
     place inside it; ``place`` a name (as ``within`` for every place it may mean).
     """
-    for field, value in (("category", category), ("province", province), ("place", place), ("outlet", outlet),
-                         ("search", text), ("place_id", place_id), ("within", within), ("review", review)):
-        printable(value, field)
-    if category and category not in profile.codebook.categories and category not in profile.codebook.families():
-        raise UsageError(f"no category or family called {category!r}", source="category", code="usage.category")
+    check_scope(profile, category=category, since=since, until=until,
+                words=(("category", category), ("province", province), ("place", place), ("outlet", outlet),
+                       ("search", text), ("place_id", place_id), ("within", within), ("review", review)))
     if not (isinstance(min_confidence, (int, float)) and math.isfinite(min_confidence) and 0 <= min_confidence <= 1):
         raise UsageError("min confidence must be a number from 0 to 1", source="min_confidence", code="usage.confidence")
     if limit is not None and not (1 <= limit <= 10**9):
         raise UsageError("limit must be a whole number from 1 to 1,000,000,000", source="limit", code="usage.limit")
     if text is not None and len(text) > MAX_TEXT:
         raise UsageError(f"search text is longer than {MAX_TEXT} characters", source="search", code="usage.search")
-    if since and until and since > until:
-        raise UsageError("the period ends before it starts", source="since", code="usage.period")
     bad = [p for p in precision if p not in PRECISIONS]
     if bad:
         raise UsageError(f"no location precision called {bad[0]!r} (one of {', '.join(PRECISIONS)})",

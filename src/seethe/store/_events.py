@@ -19,8 +19,8 @@ from seethe.errors import StoreError
 from seethe.models import (
     Contradiction, Decision, Event, EventAnchor, Grade, Link, Location, Reason, ReportRole, TimeSpan,
 )
-from seethe.store._filters import IncidentFilter
-from seethe.store._schema import newest_first_after
+from seethe.store._filters import IncidentFilter, keyset_pages
+from seethe.store._schema import newest_first_after, scope_conditions
 
 _BATCH = 2000
 
@@ -264,16 +264,7 @@ class EventTables:
 
     def events_paged(self, filt: EventFilter | None = None, page: int = 2000) -> Iterator[Event]:
         """Like ``events``, read in keyset pages: no connection is held while the caller works (a slow download)."""
-        filt = filt or EventFilter()
-        left, after = filt.limit, filt.after
-        while left is None or left > 0:
-            size = page if left is None else min(page, left)
-            rows = list(self.events(replace(filt, after=after, limit=size)))
-            yield from rows
-            if len(rows) < size:
-                return
-            after = (rows[-1].time.start, rows[-1].id)
-            left = None if left is None else left - len(rows)
+        return keyset_pages(self.events, filt or EventFilter(), page)
 
     def event_of_incident(self, incident_id: int) -> int | None:
         """The event an incident belongs to, if the last link put it in one."""
@@ -328,17 +319,7 @@ class EventTables:
 
     def _event_conditions(self, filt: EventFilter) -> list[ColumnElement]:
         ev, mem, rep = self.tables["events"], self.tables["event_members"], self.tables["reports"]
-        conds: list[ColumnElement] = []
-        if filt.category:
-            conds.append(ev.c.category == filt.category if "." in filt.category else ev.c.family == filt.category)
-        if filt.province:
-            conds.append(ev.c.admin1_iso == filt.province)
-        if filt.place_ids:
-            conds.append(ev.c.place_id.in_(filt.place_ids))
-        if filt.since:
-            conds.append(ev.c.time_end >= filt.since)
-        if filt.until:
-            conds.append(ev.c.time_start <= filt.until)
+        conds = scope_conditions(ev, filt)
         if filt.min_origins:
             conds.append(ev.c.origins >= filt.min_origins)
         if filt.min_reports:

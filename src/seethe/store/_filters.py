@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Iterator, TypeVar
+
+_Filter = TypeVar("_Filter")
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +34,22 @@ class IncidentFilter:
     limit: int | None = None
     precisions: tuple[str, ...] = ()  # location precisions (site, city, county, province, country, unknown)
     review: str | None = None  # None: all but rejected; "any"; or one status: confirmed, corrected, rejected, unreviewed
+
+
+def keyset_pages(read: Callable[[_Filter], Iterable[_Row]], filt: _Filter, page: int) -> Iterator[_Row]:
+    """Every row ``read`` lists for ``filt`` (newest first), read in keyset pages of ``page`` rows.
+
+    Each page is one short query after the last row's (start date, id), so no
+    connection is held while the caller works: a server streaming a long export
+    to a slow client does not hold a connection per download.  ``filt`` carries
+    ``limit`` and ``after``; rows carry ``time.start`` and ``id``.
+    """
+    left, after = filt.limit, filt.after
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        rows = list(read(replace(filt, after=after, limit=size)))
+        yield from rows
+        if len(rows) < size:
+            return
+        after = (rows[-1].time.start, rows[-1].id)
+        left = None if left is None else left - len(rows)

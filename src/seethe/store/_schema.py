@@ -19,6 +19,23 @@ def newest_first_after(table: Table, after: tuple) -> ColumnElement:
     return or_(table.c.time_start < day, and_(table.c.time_start == day, table.c.id < last_id))
 
 
+def scope_conditions(table: Table, filt) -> list[ColumnElement]:
+    """What, where and when, on a table that stores them as incidents and events both do: a category or a
+    family, a province, gazetteer places, a period the row's span overlaps."""
+    conds: list[ColumnElement] = []
+    if filt.category:
+        conds.append(table.c.category == filt.category if "." in filt.category else table.c.family == filt.category)
+    if filt.province:
+        conds.append(table.c.admin1_iso == filt.province)
+    if filt.place_ids:
+        conds.append(table.c.place_id.in_(filt.place_ids))
+    if filt.since:
+        conds.append(table.c.time_end >= filt.since)
+    if filt.until:
+        conds.append(table.c.time_start <= filt.until)
+    return conds
+
+
 def _where_and_when() -> list[Column]:
     """The resolved place and the time span, as incidents and events both store them."""
     return [

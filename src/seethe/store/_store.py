@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
@@ -20,9 +20,9 @@ from seethe.errors import StoreError, redact
 from seethe.models import MAX_SPAN, Incident, Location, Report, ReportRef, TimeSpan
 from seethe.store._keys import review_key
 from seethe.store._events import EventTables
-from seethe.store._filters import IncidentFilter
+from seethe.store._filters import IncidentFilter, keyset_pages
 from seethe.store._migrations import LATEST, current_version, migrate
-from seethe.store._schema import build_metadata, newest_first_after
+from seethe.store._schema import build_metadata, newest_first_after, scope_conditions
 from seethe.store._workbench import WorkbenchMixin
 
 DEFAULT_DB = "seethe.db"
@@ -297,22 +297,8 @@ class Store(WorkbenchMixin, EventTables):
                 raise StoreError(f"cannot read: {_reason(exc)}", source=self.display, code="store.read") from None
 
     def incidents_paged(self, filt: IncidentFilter | None = None, page: int = 2000) -> Iterator[Incident]:
-        """Like ``incidents``, read in keyset pages: no connection is held while the caller works.
-
-        For a server streaming a long export to a slow client: each page is one
-        short query, so a hundred downloads do not hold a hundred connections.
-        """
-        filt = filt or IncidentFilter()
-        left = filt.limit
-        after = filt.after
-        while left is None or left > 0:
-            size = page if left is None else min(page, left)
-            rows = list(self.incidents(replace(filt, after=after, limit=size)))
-            yield from rows
-            if len(rows) < size:
-                return
-            after = (rows[-1].time.start, rows[-1].id)
-            left = None if left is None else left - len(rows)
+        """Like ``incidents``, read in keyset pages (``keyset_pages``): no connection is held while the caller works."""
+        return keyset_pages(self.incidents, filt or IncidentFilter(), page)
 
     def incidents_by_ids(self, ids: list[int]) -> list[Incident]:
         """These incidents, current or not (an event may still hold ones a re-extraction replaced)."""
@@ -364,24 +350,16 @@ class Store(WorkbenchMixin, EventTables):
 
     def _conditions(self, filt: IncidentFilter, current_only: bool, review: bool = True) -> list[ColumnElement]:
         inc, rep, credited = self.tables["incidents"], self.tables["reports"], self.tables["incident_outlets"]
-        conds: list[ColumnElement] = []
+        conds = scope_conditions(inc, filt)
         if current_only:
             conds.append(inc.c.current == True)  # noqa: E712 - "= 1" lets SQLite use the index, "IS 1" not always
-        if filt.category:
-            conds.append(inc.c.category == filt.category if "." in filt.category else inc.c.family == filt.category)
-        if filt.province:
-            conds.append(inc.c.admin1_iso == filt.province)
-        if filt.place_ids:
-            conds.append(inc.c.place_id.in_(filt.place_ids))
-        elif filt.place:
+        if filt.place and not filt.place_ids:
             like = "%" + _escape_like(filt.place.lower()[:200]) + "%"
             conds.append(or_(func.lower(inc.c.place_name).like(like, escape="\\"),
                              func.lower(inc.c.place_mention).like(like, escape="\\")))
         if filt.since:
-            conds.append(inc.c.time_end >= filt.since)
+            # An incident spans at most MAX_SPAN: this bound lets the index on time_start narrow the scan.
             conds.append(inc.c.time_start >= filt.since - MAX_SPAN)
-        if filt.until:
-            conds.append(inc.c.time_start <= filt.until)
         if filt.outlets:
             # Each row asks the outlets table through its index (so a listing streams in date order
             # from its first row, instead of waiting for the set of every matching id); the reports
