@@ -190,6 +190,13 @@ def test_a_report_with_one_weak_candidate_yields_nothing(make_report):
      None, "control.investigation"),  # an outlet's price survey
     ("The military said it is maintaining a fully prepared posture while strengthening surveillance "
      "and vigilance near Taechon.", "2022-09-25", None, "control.surveillance"),  # the JCS's readiness line
+    # What a flood does is no one's act; what people do after it still is.
+    ("Floods that swept Hoeryong in late August killed hundreds of people, including soldiers guarding the "
+     "border, a resident said.", "2016-09-27", None, "disorder.crime"),
+    ("Floods that swept Hoeryong in late August killed hundreds of people, including soldiers guarding the "
+     "border, a resident said.", "2016-09-27", None, "control.punishment"),
+    ("Police in Hoeryong arrested residents who looted relief goods after the floods in late August, a source "
+     "said.", "2016-09-27", "control.investigation", None),
 ])
 def test_the_act_and_its_actor_decide_the_category(extract_all, text, published, present, absent):
     categories = {i.category for i in extract_all(text, published=published)}

@@ -41,12 +41,22 @@ def times(extractor):
     ("It happened on the night of Kim Il-sung's birthday.", "2016-04-15", "2016-04-16", "day"),
     ("It happened on Party Foundation Day.", "2015-10-10", "2015-10-10", "day"),
     ("It happened on Foundation Day.", "2015-09-09", "2015-09-09", "day"),
+    # A month placed by the year named after it: one mention, not a month and a separate "last year".
+    ("It last happened in March last year.", "2015-03-01", "2015-03-31", "month"),
+    ("It happened on March 5 last year.", "2015-03-05", "2015-03-05", "day"),
+    ("It happened in early April last year.", "2015-04-01", "2015-04-10", "month"),
+    ("It happened on 2 April of last year.", "2015-04-02", "2015-04-02", "day"),
 ])
 def test_time_expressions_resolve_against_publication(times, text, start, end, precision):
     found = [span for _, span in times(text) if span is not None]
     assert found, f"no time found in {text!r}"
     span = found[0]
     assert (span.start.isoformat(), span.end.isoformat(), span.precision) == (start, end, precision)
+
+
+def test_a_month_and_the_year_after_it_are_one_mention(times):
+    # Else the nearer of two mentions ("last year") would date the incident to a whole year.
+    assert [t.text for t, _ in times("It last happened in December last year.")] == ["in December last year"]
 
 
 def test_month_name_that_is_a_verb_is_not_a_date(times):
@@ -66,3 +76,11 @@ def test_when_a_source_spoke_is_kept_apart_from_when_it_happened(times):
 def test_an_event_date_after_a_verb_of_speech_is_still_an_event(times):
     found = times("The source said the arrests happened in March.")
     assert [t.kind for t, _ in found] == ["event"]
+
+
+def test_a_dateline_date_is_when_the_report_was_filed(extractor):
+    text = ("SEOUL, Jan. 26 (Yonhap) -- All relatives of the executed official have been put to death, "
+            "sources said.\nThe executions began on Dec. 12.")
+    found = find_times(fold(text), text, extractor.holidays, extractor.communication_verbs,
+                       dateline=extractor.dateline_date)
+    assert [(t.text, t.kind) for t in found] == [("Jan. 26", "speech"), ("Dec. 12", "event")]

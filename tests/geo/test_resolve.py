@@ -145,3 +145,14 @@ def test_a_county_is_found_by_its_older_and_newer_names(profile):
     from seethe.geo import gazetteer_for
     gaz = gazetteer_for(profile)
     assert gaz.lookup("Saebyol County")[0].id == gaz.lookup("Kyongwon County")[0].id == "gn-2041593"
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("The executed include the ambassadors to Cuba and Malaysia.", ("Cuba", "Malaysia")),
+    ("The workers were later sent to Russia, China or Kuwait.", ("Russia", "China", "Kuwait")),
+])
+def test_the_word_before_a_list_places_every_item(places, sentence, names):
+    # "ambassadors to Cuba and Malaysia": Malaysia is a post like Cuba, not where the sentence's act happened.
+    found = {text: score for text, _, score in places(sentence)}
+    assert set(names) <= set(found)
+    assert all(found[n] < 0.5 for n in names)

@@ -71,6 +71,7 @@ class Resources:
     sanctions: frozenset[str] = frozenset()  # categories that punish: what they punish is their charge
     charge_before: re.Pattern[str] = re.compile(r"(?!)")  # "charged with", "for watching": a charge ends here
     category_of: Callable[[str, str | None], str] = lambda code, actor: code  # the act's category for its actor
+    nature: frozenset[str] = frozenset()  # actor labels that are forces of nature: what they do is no incident
 
 
 @dataclass
@@ -215,7 +216,11 @@ def choose_act(d: Draft, scene: Scene, cues: list[CueMatch], res: Resources) -> 
     "arrested on charges of smuggling") is its reason, not an incident of its
     own: such a cue is set aside when its sentence tells the sanction.
     """
-    d.actor = _acting(scene.actors.get(d.k, []), d.cue, scene.doc.folded)
+    mentions = scene.actors.get(d.k, [])
+    doer = _doer(mentions, d.cue, scene.doc.folded)
+    if doer in res.nature:  # "floods killed hundreds": a disaster, not an act of anyone
+        d.dropped = "a force of nature did it"
+    d.actor = doer or _nearest_actor([m for m in mentions if m[2] not in res.nature], d.cue)
     category = res.category_of(d.category, d.actor)
     if category != d.category:  # a diplomat's defection is an elite's dissent
         d.cue = replace(d.cue, category=category)
@@ -230,16 +235,16 @@ _SUBJECT_REACH = 60  # characters before the act within which its subject is loo
 _PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$")
 
 
-def _acting(mentions: list[tuple[int, int, str]], cue: CueMatch, folded: str) -> str | None:
-    """Who performs the act: the agent of a passive ("arrested by police"), else the subject named just
-    before the act ("the ambassador deserted the regime": not the regime), else the actor named nearest."""
+def _doer(mentions: list[tuple[int, int, str]], cue: CueMatch, folded: str) -> str | None:
+    """Who the sentence says performs the act: the agent of a passive ("arrested by police"), else the
+    subject named just before the act ("the ambassador deserted the regime": not the regime)."""
     agents = [(a, label) for a, b, label in mentions if a >= cue.end and _PASSIVE_AGENT.search(folded[max(cue.end, a - 12):a])]
     if agents:
         return min(agents)[1]
     subjects = [(cue.start - b, label) for a, b, label in mentions if b <= cue.start and cue.start - b <= _SUBJECT_REACH]
     if subjects:
         return min(subjects)[1]
-    return _nearest_actor(mentions, cue)
+    return None
 
 
 def _nearest_actor(mentions: list[tuple[int, int, str]], cue: CueMatch) -> str | None:

@@ -91,7 +91,7 @@ def _when(a: Analysis, ex: "Extractor") -> Analysis:
             else:
                 spans.append((p.start, p.end))
     return replace(a, times=find_times(doc.folded, doc.text, ex.holidays, ex.communication_verbs, spans,
-                                       ex.other_event_times, a.budget))
+                                       ex.other_event_times, a.budget, ex.dateline_date))
 
 
 @stage("seethe.attribution.v1")
@@ -177,6 +177,10 @@ class Extractor:
         return other_event_pattern(self.profile.lexicon.other_event_time_words)
 
     @cached_property
+    def dateline_date(self) -> re.Pattern[str]:
+        return re.compile(self.profile.lexicon.patterns["dateline_date"])
+
+    @cached_property
     def communication_verbs(self) -> frozenset[str]:
         return frozenset(self.profile.lexicon.communication_verbs)
 
@@ -260,6 +264,7 @@ def _resources(profile: Profile) -> Resources:
         furniture=FurniturePatterns.from_lexicon(lex),
         happening=HappeningWords.from_lexicon(lex),
         state_actors=frozenset(a.label for a in profile.actors if a.side == "state"),
+        nature=frozenset(a.label for a in profile.actors if a.side == "nature"),
         category_of=_category_by_actor(profile),
         model=ConfidenceModel.of(profile),
         telling_of=profile.codebook.telling_of,

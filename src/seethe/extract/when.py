@@ -32,15 +32,17 @@ NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
 
 _MONTH = r"(?P<{g}>january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
 _DAYNUM = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+# "on March 5 last year", "in December this year": a month placed by the year named after it.
+_OF_YEAR = r",?\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year\b"
 _NUM = r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|a few|few)"
 
 _PATTERNS = [
     ("iso", r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"),
-    ("mdy", r"\b" + _MONTH.format(g="mon") + r"\s+" + _DAYNUM.format(g="day") + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"),
-    ("dmy", r"\b" + _DAYNUM.format(g="day") + r"(?:\s+of)?\s+" + _MONTH.format(g="mon") + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"),
-    ("part_month", r"\b(?P<part>early|mid|middle of|late|end of|the end of|beginning of|the beginning of|start of|the start of|the first half of|the second half of|first half of|second half of)[\s-]+(?:(?P<rel>last|this|next)\s+)?" + _MONTH.format(g="mon") + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b"),
+    ("mdy", r"\b" + _MONTH.format(g="mon") + r"\s+" + _DAYNUM.format(g="day") + r"(?:,?\s+(?P<year>(?:19|20)\d\d)|" + _OF_YEAR + r")?\b"),
+    ("dmy", r"\b" + _DAYNUM.format(g="day") + r"(?:\s+of)?\s+" + _MONTH.format(g="mon") + r"(?:,?\s+(?P<year>(?:19|20)\d\d)|" + _OF_YEAR + r")?\b"),
+    ("part_month", r"\b(?P<part>early|mid|middle of|late|end of|the end of|beginning of|the beginning of|start of|the start of|the first half of|the second half of|first half of|second half of)[\s-]+(?:(?P<rel>last|this|next)\s+)?" + _MONTH.format(g="mon") + r"(?:,?\s+(?P<year>(?:19|20)\d\d)|" + _OF_YEAR + r")?\b"),
     ("month_year", r"\b" + _MONTH.format(g="mon") + r",?\s+(?P<year>(?:19|20)\d\d)\b"),
-    ("rel_month", r"\b(?P<rel>last|this|next|in|during|since|until|by|from|early|earlier in|throughout|through)\s+" + _MONTH.format(g="mon") + r"(?!\s+\d)\b"),
+    ("rel_month", r"\b(?P<rel>last|this|next|in|during|since|until|by|from|early|earlier in|throughout|through)\s+" + _MONTH.format(g="mon") + r"(?!\s+\d)(?:" + _OF_YEAR + r")?\b"),
     ("ordinal_day", r"\bon\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+of\s+(?:this|last|the))"),
     ("weekday", r"\b(?P<rel>last|this|on|next|past)?\s*(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("ago", r"\b" + _NUM + r"\s+(?P<unit>day|days|week|weeks|month|months|year|years)\s+ago\b"),
@@ -86,6 +88,13 @@ def _past_month_year(month: int, ref: dt.date, rel: str | None) -> int:
     return ref.year if month <= ref.month else ref.year - 1
 
 
+def _named_year(g: dict, ref: dt.date) -> int | None:
+    """The year a mention names: written out, or "last/this/next year" after the month."""
+    if g.get("year"):
+        return int(g["year"])
+    return {"last": ref.year - 1, "this": ref.year, "next": ref.year + 1}.get(g.get("yrel") or "")
+
+
 def _num(value: str) -> int:
     return int(value) if value.isdigit() else NUMBER_WORDS.get(value, 1)
 
@@ -107,11 +116,11 @@ def resolve(mention: TimeMention, ref: dt.date) -> TimeSpan | None:
         return span(d, d, "day")
     if p in ("mdy", "dmy"):
         month = MONTHS[g["mon"].rstrip(".")]
-        d = _month_day_year(month, int(g["day"]), ref, int(g["year"]) if g.get("year") else None)
+        d = _month_day_year(month, int(g["day"]), ref, _named_year(g, ref))
         return span(d, d, "day") if d else None
     if p == "part_month":
         month = MONTHS[g["mon"].rstrip(".")]
-        year = int(g["year"]) if g.get("year") else _past_month_year(month, ref, g.get("rel"))
+        year = _named_year(g, ref) or _past_month_year(month, ref, g.get("rel"))
         a, b = _month_span(year, month)
         part = g["part"]
         if part in ("early", "beginning of", "the beginning of", "start of", "the start of"):
@@ -128,12 +137,13 @@ def resolve(mention: TimeMention, ref: dt.date) -> TimeSpan | None:
         return span(a, b, "month")
     if p == "rel_month":
         month = MONTHS[g["mon"].rstrip(".")]
-        if g["mon"] == "may" and not text.split()[-1][:1].isupper():
-            return None  # the verb "may"
-        if g["mon"] in ("mar", "jan", "jun", "sep", "dec", "apr", "aug", "oct", "nov", "feb", "jul") and not text.split()[-1][:1].isupper():
-            return None
+        written = next((w for w in text.split() if w.lower().rstrip(".,") == g["mon"]), "")
+        if g["mon"] in ("may", "mar", "jan", "jun", "sep", "dec", "apr", "aug", "oct", "nov", "feb", "jul") \
+                and not written[:1].isupper():
+            return None  # the verb "may", the word "march": a month is written with a capital
         rel = g["rel"]
-        a, b = _month_span(_past_month_year(month, ref, rel if rel in ("last", "next") else None), month)
+        year = _named_year(g, ref) or _past_month_year(month, ref, rel if rel in ("last", "next") else None)
+        a, b = _month_span(year, month)
         if rel == "since":
             return span(a, ref, "month")
         return span(a, b, "month")
@@ -318,7 +328,8 @@ def _anchored(folded: str, core: re.Pattern[str], pattern: re.Pattern[str], befo
 
 def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str],
                spans: list[tuple[int, int]] | None = None,
-               other_event: re.Pattern[str] | None = None, budget: WorkBudget | None = None) -> list[TimeMention]:
+               other_event: re.Pattern[str] | None = None, budget: WorkBudget | None = None,
+               dateline: re.Pattern[str] | None = None) -> list[TimeMention]:
     """Every time expression in the report (or in ``spans`` of it), in text
     order, marked ``event``, ``speech`` (when a source spoke) or ``other``
     (the date of another event the sentence names: "with the anniversary
@@ -360,7 +371,10 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
         words = clause.split()
         # "told Daily NK on March 6", "said on Tuesday", "said in late November":
         # the date the source spoke (the verb within three words of it).
-        if words and words[-1] in ("on", "last", "this", "in") and any(w.strip(",") in communication_verbs for w in words[-4:-1]):
+        if dateline is not None and _in_dateline(text, t, dateline):
+            # "SEOUL, Jan. 26 (Yonhap) --": when the report was filed, as when a source spoke.
+            t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
+        elif words and words[-1] in ("on", "last", "this", "in") and any(w.strip(",") in communication_verbs for w in words[-4:-1]):
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
         elif t.pattern == "weekday" and any(w.strip(",") in communication_verbs for w in words[-3:]):
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
@@ -368,6 +382,14 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
             t = TimeMention(t.start, t.end, t.text, "other", t.pattern, t.groups)
         out.append(t)
     return out
+
+
+def _in_dateline(text: str, t: TimeMention, dateline: re.Pattern[str]) -> bool:
+    line = text.rfind("\n", 0, t.start) + 1
+    if t.start - line > 40:
+        return False
+    m = dateline.match(text, line)
+    return m is not None and m.end() >= t.end
 
 
 def other_event_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:

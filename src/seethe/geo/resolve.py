@@ -17,7 +17,7 @@ Resolution uses the context a reader uses:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from seethe.geo._hierarchy import bare_name_preference, contains, specificity
 from seethe.geo.gazetteer import Gazetteer, cached_key, gazetteer_for, plain_name
@@ -48,6 +48,7 @@ class PlaceGrammar:
     posted_to: re.Pattern[str]  # "the ambassador to Rome": where a diplomat serves is where he acts
     capital_owns: re.Pattern[str]  # "Pyongyang's measures" (the regime's), but not "Pyongyang's markets"
     dateline_after: re.Pattern[str]  # "Yanji, China - A source said": where the report was filed
+    list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
     suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
     prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
 
@@ -61,7 +62,7 @@ class PlaceGrammar:
             not_locative_before=p["not_locative_before"], origin_before=p["origin_before"],
             detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
             owner_after=p["owner_after"], posted_to=p["posted_to"], capital_owns=p["capital_owns"],
-            dateline_after=p["dateline_after"],
+            dateline_after=p["dateline_after"], list_gap=p["list_gap"],
             suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
             prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
         )
@@ -296,7 +297,23 @@ def find_places(doc: Document, resolver: Resolver, budget: WorkBudget | None = N
                     seen_provinces.remove(place.admin1_iso)
                 seen_provinces.insert(0, place.admin1_iso)
         i = j
-    return mentions
+    return _share_list_roles(mentions, text, grammar.list_gap)
+
+
+# Roles a word before a place gives it ("ambassadors to", "fled to", "from"), which the rest of its list shares.
+_LISTED_ROLES = ("post", "destination", "origin")
+
+
+def _share_list_roles(mentions: list[PlaceMention], text: str, gap: re.Pattern[str]) -> list[PlaceMention]:
+    """"The ambassadors to Cuba and Malaysia": the word before a list places every item, not only the first."""
+    out: list[PlaceMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.role in _LISTED_ROLES and m.role == "scene" \
+                and gap.match(text[prev.end:m.start]):
+            m = replace(m, score=prev.score, role=prev.role)
+        out.append(m)
+    return out
 
 
 _POSSESSIVE = re.compile(r"\s*['’]s\b")

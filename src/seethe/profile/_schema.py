@@ -289,8 +289,9 @@ class CorroborationFile(_Strict):
 class ActorSpec(_Strict):
     label: Name
     terms: tuple[Term, ...] = Field(min_length=1)
-    # Whose side the actor is on: the state's acts are control, the people's dissent.
-    side: Literal["state", "people", "elite", "military", "unknown"] = "unknown"
+    # Whose side the actor is on: the state's acts are control, the people's dissent; what nature does
+    # (a flood that kills, a typhoon that destroys) is no one's act and no incident.
+    side: Literal["state", "people", "elite", "military", "nature", "unknown"] = "unknown"
 
 
 class ActorsFile(_Strict):
@@ -343,7 +344,7 @@ _PATTERN_NAMES = (
     "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "metonymy_before", "source_from",
     "preposition_before",
     "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix", "sent_from",
-    "charge_before", "owner_after", "posted_to", "capital_owns", "dateline_after",
+    "charge_before", "owner_after", "posted_to", "capital_owns", "dateline_after", "dateline_date",
 )
 
 
