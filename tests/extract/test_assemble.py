@@ -204,3 +204,11 @@ def test_the_act_and_its_actor_decide_the_category(extract_all, text, published,
         assert present in categories
     if absent:
         assert absent not in categories
+
+
+def test_elsewhere_leaves_the_place_told_so_far(extract_all):
+    found = extract_all("Agents cracked down on vendors in the Chongjin market on August 24, a source said. "
+                        "Elsewhere, mine workers went on strike for unpaid wages in early September.",
+                        published="2008-09-19")
+    strike = [i for i in found if i.category == "dissent.labor_resistance"]
+    assert strike and strike[0].location.name is None

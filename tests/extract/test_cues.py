@@ -97,6 +97,8 @@ def test_anaphora_points_back_not_to_a_new_incident(extractor, make_report):
     ("In early March, the authorities began to dismantle stalls in the Chongjin market, a source said.", "control.market"),
     ("Two people in Hyesan were taken away for questioning last week, a partner said.", "control.investigation"),
     ("Two men ambushed an agent outside an apartment block in Sunchon on October 15, a source said.", "dissent.violence"),
+    # "these" before the people of a cue points back at them, not at an incident already told.
+    ("On August 24, a fight broke out between these security officers and peddlers in Chongjin.", "dissent.protest"),
 ])
 def test_how_real_reports_tell_these_acts(candidates_extractor, make_report, sentence, category):
     found = candidates_extractor.extract(make_report(sentence, published="2020-06-01"))

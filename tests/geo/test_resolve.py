@@ -156,3 +156,9 @@ def test_the_word_before_a_list_places_every_item(places, sentence, names):
     found = {text: score for text, _, score in places(sentence)}
     assert set(names) <= set(found)
     assert all(found[n] < 0.5 for n in names)
+
+
+def test_a_place_given_as_a_yardstick_is_not_the_scene(places):
+    found = places("Five students (equivalent to high school seniors in South Korea) were caught in Pyongsong.")
+    scores = {text: score for text, _, score in found}
+    assert scores["South Korea"] < 0.5 and scores["Pyongsong"] >= 0.5

@@ -56,6 +56,7 @@ class Resources:
     out_of_scope: frozenset[str]
     list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
     first_person: re.Pattern[str]  # the writer's own voice: "I", "we"
+    elsewhere: re.Pattern[str]  # "Elsewhere, ...": a sentence that leaves the place told so far
     sourced: re.Pattern[str]  # a paragraph that cites someone: "a source said"
     place_anaphora: re.Pattern[str]  # "the city", "the county" (group "noun")
     anaphor_types: dict[str, tuple[str, ...]]  # noun -> place types it refers to
@@ -336,6 +337,8 @@ def _carried_place(d: Draft, scene: Scene, tracker: Tracker, res: Resources,
     k, category = d.k, d.category
     s = scene.doc.sentences[k]
     folded = scene.doc.folded[s.start:s.end]
+    if res.elsewhere.match(folded):
+        return [], "none"  # "Elsewhere, mine workers went on strike": not where the last story was
     carried = [m for m in tracker.last_place_in_para.get(s.paragraph, []) if _usable(m, category, res)]
     if carried:
         return carried, "paragraph"

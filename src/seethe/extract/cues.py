@@ -216,17 +216,20 @@ def _words_between(text: str, a: int, b: int) -> int:
 
 
 def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: int, cues: CueSet,
-             floor: int | None = None) -> bool:
+             floor: int | None = None, anaphora: bool = True) -> bool:
     """A negation, hypothetical or anaphoric word in the few words before the trigger.
 
     Anaphora ("these mobilizations", "such crackdowns") points back at
-    incidents already told, so it is not a new incident.
+    incidents already told, so it is not a new incident; before the later part
+    of a cue it points back at people ("a fight broke out between these
+    security teams and peddlers"), and the act is still new.
     """
     lo = sentence.start if floor is None else max(sentence.start, floor)
     # A conditional sentence ("If confirmed, he would be ...") reports no incident.
     if cues.conditional is not None and cues.conditional.match(cue_text[sentence.start:sentence.start + 12]):
         return True
-    if cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30), trigger_start):
+    if anaphora and cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30),
+                                                                     trigger_start):
         return True
     # Only the last few words matter; looking back a bounded stretch keeps a
     # sentence with many cues linear (a word is rarely over 40 characters).
@@ -320,7 +323,7 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
                     partner_first = partners[2] < h.start
                     if not (_guarded(doc, cue_text, sentence, start, cues)
                             or _guarded(doc, cue_text, sentence, h.start if partner_first else partners[2], cues,
-                                        floor=partners[3] if partner_first else h.end)):
+                                        floor=partners[3] if partner_first else h.end, anaphora=False)):
                         match = (start, max(h.end, partners[1]))
                         break
             if match is None:

@@ -49,6 +49,7 @@ class PlaceGrammar:
     capital_owns: re.Pattern[str]  # "Pyongyang's measures" (the regime's), but not "Pyongyang's markets"
     dateline_after: re.Pattern[str]  # "Yanji, China - A source said": where the report was filed
     list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
+    comparison_before: re.Pattern[str]  # "(equivalent to Grade 3 in South Korea)": a yardstick, not a scene
     suffix_types: tuple[tuple[re.Pattern[str], str], ...]  # "Samsu county" is a county
     prefix_types: tuple[tuple[re.Pattern[str], str], ...]  # "the city of X" is a city
 
@@ -63,6 +64,7 @@ class PlaceGrammar:
             detention=p["detention_name"], negating_prefix=p["negating_prefix"], sent_from=p["sent_from"],
             owner_after=p["owner_after"], posted_to=p["posted_to"], capital_owns=p["capital_owns"],
             dateline_after=p["dateline_after"], list_gap=p["list_gap"],
+            comparison_before=p["comparison_before"],
             suffix_types=tuple((re.compile(v), k) for k, v in lex.place_suffix_types.items()),
             prefix_types=tuple((re.compile(v), k) for k, v in lex.place_prefix_types.items()),
         )
@@ -330,6 +332,8 @@ def _scene_score(text: str, start: int, end: int, head: _Candidate, place: Place
         return 0.3, "dateline"  # "Yanji, China - A source relayed ...": where the report was filed
     if g.negating_prefix.search(text[max(0, start - 5):start]):
         return 0.0, "not_a_place"  # "anti-Pyongyang leaflets" name no place
+    if g.comparison_before.search(text[max(0, start - 70):start]):
+        return 0.2, "comparison"  # "(equivalent to high school seniors in South Korea)": a yardstick
     governs = g.metonymy_next.match(after)
     # "outside Pyongyang's embassy": the preposition governs the embassy, the capital is its owner.
     possessive = governs is not None and _POSSESSIVE.match(governs.group(0)) is not None
