@@ -197,6 +197,16 @@ def test_a_report_with_one_weak_candidate_yields_nothing(make_report):
      "border, a resident said.", "2016-09-27", None, "control.punishment"),
     ("Police in Hoeryong arrested residents who looted relief goods after the floods in late August, a source "
      "said.", "2016-09-27", "control.investigation", None),
+    # A count over a period is a statistic, not a defection.
+    ("A total of 1,508 North Koreans defected to the South during 2012, compared with 2,706 in 2011, the "
+     "ministry said.", "2013-01-02", None, "dissent.defection"),
+    ("The number of North Koreans defecting to the South fell by 20.8 percent in the first half.", "2017-07-12",
+     None, "dissent.defection"),
+    ("Thirteen restaurant workers defected from Ningbo in early April, the ministry said.", "2016-04-08",
+     "dissent.defection", None),
+    # What a control act is against is not told as having happened.
+    ("Kim Jong Un sent storm troopers to the border in Ryanggang in August to step up the fight to bring "
+     "defections under control.", "2011-08-10", None, "dissent.defection"),
 ])
 def test_the_act_and_its_actor_decide_the_category(extract_all, text, published, present, absent):
     categories = {i.category for i in extract_all(text, published=published)}

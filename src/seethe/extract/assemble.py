@@ -57,6 +57,7 @@ class Resources:
     list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
     first_person: re.Pattern[str]  # the writer's own voice: "I", "we"
     elsewhere: re.Pattern[str]  # "Elsewhere, ...": a sentence that leaves the place told so far
+    statistic: re.Pattern[str]  # "the number of defectors fell", "compared with a year earlier": counts, not acts
     sourced: re.Pattern[str]  # a paragraph that cites someone: "a source said"
     place_anaphora: re.Pattern[str]  # "the city", "the county" (group "noun")
     anaphor_types: dict[str, tuple[str, ...]]  # noun -> place types it refers to
@@ -182,9 +183,15 @@ def judge_happenings(merged: list[Incident], tellings: list[list[Draft]], scene:
 def _drafts_of_sentence(k: int, s: Sentence, cues: list[CueMatch], scene: Scene, tracker: Tracker, res: Resources,
                         own_outlet: str | None) -> list[Draft]:
     happening = choose_happening(scene, k, res)
+    # A count over a period ("a total of 1,508 defected in 2012, compared with 2,706 in 2011") tells no act.
+    statistic = res.statistic.search(scene.doc.text, s.start, s.end) is not None
     out = []
     for cue in cues:
         d = Draft(k, cue, features=dict(happening))
+        if statistic:
+            d.dropped = "a statistic"
+            out.append(d)
+            continue
         d.features[f"family:{cue.category.split('.', 1)[0]}"] = 1.0
         choose_act(d, scene, cues, res)
         if not d.dropped:

@@ -258,6 +258,7 @@ def _resources(profile: Profile) -> Resources:
         list_gap=re.compile(p["list_gap"], re.I),
         first_person=re.compile(p["first_person"]),
         elsewhere=re.compile(p["elsewhere_opener"]),
+        statistic=re.compile(p["statistic_sentence"]),
         sourced=re.compile(p["sourced_paragraph"]),
         place_anaphora=re.compile(p["place_anaphora"]),
         anaphor_types=dict(lex.anaphor_types),
