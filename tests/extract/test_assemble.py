@@ -204,6 +204,14 @@ def test_a_report_with_one_weak_candidate_yields_nothing(make_report):
      None, "dissent.defection"),
     ("Thirteen restaurant workers defected from Ningbo in early April, the ministry said.", "2016-04-08",
      "dissent.defection", None),
+    # Only the one the sentence makes do the act moves its category: not a name ("the Workers' Party"),
+    # not who tells it ("residents said"), not someone merely named nearby.
+    ("On July 2, at a meeting of the Central Committee of the Workers' Party, several senior health officials "
+     "were fired in Pyongyang.", "2020-07-18", "elite.purge", "dissent.violence"),
+    ("Residents said three officials were executed in Sinuiju on March 3.", "2020-04-08", "elite.purge",
+     "dissent.violence"),
+    ("Residents in Sinuiju killed a security official on March 3, a source said.", "2020-04-08",
+     "dissent.violence", None),
     # What a control act is against is not told as having happened.
     ("Kim Jong Un sent storm troopers to the border in Ryanggang in August to step up the fight to bring "
      "defections under control.", "2011-08-10", None, "dissent.defection"),

@@ -57,6 +57,7 @@ class Resources:
     list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
     first_person: re.Pattern[str]  # the writer's own voice: "I", "we"
     elsewhere: re.Pattern[str]  # "Elsewhere, ...": a sentence that leaves the place told so far
+    speech: re.Pattern[str]  # a verb of speech: "said", "told"
     statistic: re.Pattern[str]  # "the number of defectors fell", "compared with a year earlier": counts, not acts
     sourced: re.Pattern[str]  # a paragraph that cites someone: "a source said"
     place_anaphora: re.Pattern[str]  # "the city", "the county" (group "noun")
@@ -225,11 +226,13 @@ def choose_act(d: Draft, scene: Scene, cues: list[CueMatch], res: Resources) -> 
     own: such a cue is set aside when its sentence tells the sanction.
     """
     mentions = scene.actors.get(d.k, [])
-    doer = _doer(mentions, d.cue, scene.doc.folded)
+    doer = _doer(mentions, d.cue, scene.doc.folded, res.speech)
     if doer in res.nature:  # "floods killed hundreds": a disaster, not an act of anyone
         d.dropped = "a force of nature did it"
     d.actor = doer or _nearest_actor([m for m in mentions if m[2] not in res.nature], d.cue)
-    category = res.category_of(d.category, d.actor)
+    # Only the one the sentence makes do the act moves its category (a diplomat who defects, residents who
+    # kill an official); an actor merely named nearby does not.
+    category = res.category_of(d.category, doer)
     if category != d.category:  # a diplomat's defection is an elite's dissent
         d.cue = replace(d.cue, category=category)
     d.features.update(act_features(scene, d.k, d.cue, cues, d.actor, res.state_actors, res.happening))
@@ -243,13 +246,16 @@ _SUBJECT_REACH = 60  # characters before the act within which its subject is loo
 _PASSIVE_AGENT = re.compile(r"\bby\s+(?:the\s+|a\s+|an\s+)?$")
 
 
-def _doer(mentions: list[tuple[int, int, str]], cue: CueMatch, folded: str) -> str | None:
+def _doer(mentions: list[tuple[int, int, str]], cue: CueMatch, folded: str,
+          speech: re.Pattern[str] | None = None) -> str | None:
     """Who the sentence says performs the act: the agent of a passive ("arrested by police"), else the
-    subject named just before the act ("the ambassador deserted the regime": not the regime)."""
+    subject named just before the act ("the ambassador deserted the regime": not the regime), unless a verb
+    of speech comes between ("residents said officials were executed": the residents only tell it)."""
     agents = [(a, label) for a, b, label in mentions if a >= cue.end and _PASSIVE_AGENT.search(folded[max(cue.end, a - 12):a])]
     if agents:
         return min(agents)[1]
-    subjects = [(cue.start - b, label) for a, b, label in mentions if b <= cue.start and cue.start - b <= _SUBJECT_REACH]
+    subjects = [(cue.start - b, label) for a, b, label in mentions if b <= cue.start and cue.start - b <= _SUBJECT_REACH
+                and not (speech is not None and speech.search(folded, b, cue.start))]
     if subjects:
         return min(subjects)[1]
     return None

@@ -191,8 +191,7 @@ class Extractor:
 
     @cached_property
     def speech_words(self) -> re.Pattern[str]:
-        words = "|".join(re.escape(w) for w in sorted(self.communication_verbs, key=len, reverse=True))
-        return re.compile(rf"\b(?:{words})\b")
+        return speech_pattern(self.communication_verbs)
 
     @property
     def resources(self) -> Resources:
@@ -239,6 +238,11 @@ class Extractor:
         return self.analyse(report).incidents
 
 
+def speech_pattern(verbs) -> re.Pattern[str]:
+    """Any verb of speech ("said", "told"), longest first."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(verbs, key=len, reverse=True)) + r")\b")
+
+
 def _resources(profile: Profile) -> Resources:
     """What assembly needs from the profile and its language."""
     cats = profile.codebook.categories
@@ -259,6 +263,7 @@ def _resources(profile: Profile) -> Resources:
         first_person=re.compile(p["first_person"]),
         elsewhere=re.compile(p["elsewhere_opener"]),
         statistic=re.compile(p["statistic_sentence"]),
+        speech=speech_pattern(lex.communication_verbs),
         sourced=re.compile(p["sourced_paragraph"]),
         place_anaphora=re.compile(p["place_anaphora"]),
         anaphor_types=dict(lex.anaphor_types),

@@ -192,6 +192,9 @@ def _lend_fragments(doc: Document, cues, by_place, by_time) -> None:
         by_time.setdefault(k - 1, []).extend(by_time.get(k, []))
 
 
+_PARTY_NAME = re.compile(r"['’]?\s*party\b")
+
+
 def _actors_in_cue_sentences(doc: Document, cues, actor_terms, sentence_of) -> dict[int, list[tuple[int, int, str]]]:
     """Actors named in sentences with cues, found in one pass over the report."""
     out: dict[int, list[tuple[int, int, str]]] = {}
@@ -201,6 +204,8 @@ def _actors_in_cue_sentences(doc: Document, cues, actor_terms, sentence_of) -> d
         a, b = end - length + 1, end + 1
         if (a > 0 and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum()):
             continue
+        if _PARTY_NAME.match(folded, b):
+            continue  # the Workers' Party: a name, not workers
         k = sentence_of(a)
         if k in cues:
             out.setdefault(k, []).append((a, b, label))
