@@ -162,3 +162,8 @@ def test_a_place_given_as_a_yardstick_is_not_the_scene(places):
     found = places("Five students (equivalent to high school seniors in South Korea) were caught in Pyongsong.")
     scores = {text: score for text, _, score in found}
     assert scores["South Korea"] < 0.5 and scores["Pyongsong"] >= 0.5
+
+
+def test_a_country_passed_through_is_not_the_scene(places):
+    found = places("Most escapees travel to the South through China or other third countries.")
+    assert [score for text, _, score in found if text == "China"] == [0.3]
