@@ -48,6 +48,11 @@ def test_each_codebook_category_has_cues(extractor, make_report, text, category)
     ("If protests break out, the police will respond.", "dissent.protest"),
     ("The border was fortified to prevent defections.", "dissent.defection"),
     ("Officials fear that soldiers could desert.", "military.discipline"),
+    # A modal's sanction reaches past the guard window.
+    ("Four youths could face a year in brutal forced labour camps after their arrest.", "control.punishment"),
+    ("They could be sentenced to a year in one of the regime's cruel labour camps.", "control.punishment"),
+    # What a control act is against is not told as having happened.
+    ("Storm troopers were sent to step up the fight to bring defections under control.", "dissent.defection"),
 ])
 def test_negation_and_hypothetical_guards(extractor, make_report, text, category):
     assert category not in categories(extractor, make_report, text)

@@ -104,6 +104,8 @@ class CueSet:
     anaphora: re.Pattern[str] | None = None
     conditional: re.Pattern[str] | None = None  # a sentence opening with "If ..." reports no incident
     capitalized_exempt: frozenset[str] = frozenset()  # guards that are other words when capitalized ("May")
+    # "could face a year in a labor camp": a modal's sanction reaches further than the guard window
+    hypothetical_reach: re.Pattern[str] | None = None
 
 
 def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
@@ -157,7 +159,8 @@ def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
     regex_terms = [(re.compile(p), tuple(tags)) for p, tags in patterns.items()]
     return CueSet(compiled, auto, regex_terms, guards, lexicon.guard_window_tokens, anaphora,
                   re.compile(lexicon.patterns["conditional_opener"]),
-                  frozenset(w.lower() for w in lexicon.capitalized_exempt_guards))
+                  frozenset(w.lower() for w in lexicon.capitalized_exempt_guards),
+                  re.compile(lexicon.patterns["hypothetical_reach"]))
 
 
 class _Hit(NamedTuple):
@@ -230,6 +233,9 @@ def _guarded(doc: Document, cue_text: str, sentence: Sentence, trigger_start: in
         return True
     if anaphora and cues.anaphora is not None and cues.anaphora.search(cue_text, max(lo, trigger_start - 30),
                                                                      trigger_start):
+        return True
+    if cues.hypothetical_reach is not None and cues.hypothetical_reach.search(cue_text, max(lo, trigger_start - 100),
+                                                                               trigger_start):
         return True
     # Only the last few words matter; looking back a bounded stretch keeps a
     # sentence with many cues linear (a word is rarely over 40 characters).
