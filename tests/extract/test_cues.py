@@ -67,6 +67,11 @@ def test_negation_and_hypothetical_guards(extractor, make_report, text, category
     ("The foremen were beaten badly by a dozen laborers at the quarry.", "dissent.violence", None),
     ("Three smugglers were shot dead by border guards on the river.", "control.punishment", None),
     ("The market in Sunam district was closed by the authorities for a week.", "control.market", None),
+    # Soldiers among the mobilized do not make labour a military deployment; forces mobilized to hunt do.
+    ("From September, soldiers and people from various workplaces have been mobilized for restoration work.",
+     "burden.mobilization", None),
+    ("Security agents were mobilized to track down the writer of the leaflets.", "control.investigation",
+     "burden.mobilization"),
 ])
 def test_acts_told_in_the_ways_real_reports_tell_them(extractor, make_report, text, category, not_category):
     found = categories(extractor, make_report, text)
