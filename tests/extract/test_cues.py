@@ -109,6 +109,17 @@ def test_anaphora_points_back_not_to_a_new_incident(extractor, make_report):
     ("Two men ambushed an agent outside an apartment block in Sunchon on October 15, a source said.", "dissent.violence"),
     # "these" before the people of a cue points back at them, not at an incident already told.
     ("On August 24, a fight broke out between these security officers and peddlers in Chongjin.", "dissent.protest"),
+    ("Police and merchants in Hamhung got into a major skirmish last month, a source said.", "dissent.protest"),
+    ("Last month a man in Kyongsong stabbed his friend in the stomach with a knife.", "disorder.crime"),
+    ("A search team combed the entire border area near Hyesan looking for them.", "control.investigation"),
+    ("The students were handed over to the local Ministry of State Security unit in early December.",
+     "control.investigation"),
+    ("About 100 security department officials were also kicked out in May, the source added.", "elite.purge"),
+    ("The authorities handed down six months in a labour-training camp to anyone who did not cry.",
+     "control.punishment"),
+    ("Students in Hyesan are being forced to collect sand on the edge of a stream.", "burden.mobilization"),
+    ("A high school in Haeju ordered students who missed farm work to pay USD 130 instead.", "burden.extraction"),
+    ("The residents complained to the authorities about the demolition in April.", "dissent.protest"),
 ])
 def test_how_real_reports_tell_these_acts(candidates_extractor, make_report, sentence, category):
     found = candidates_extractor.extract(make_report(sentence, published="2020-06-01"))
