@@ -72,6 +72,12 @@ def test_negation_and_hypothetical_guards(extractor, make_report, text, category
      "burden.mobilization", None),
     ("Security agents were mobilized to track down the writer of the leaflets.", "control.investigation",
      "burden.mobilization"),
+    # An official who tells it does not make a sentence a purge.
+    ("North Korea sentenced an American student to 15 years of hard labor, China's official Xinhua News Agency "
+     "reported.", "control.punishment", "elite.purge"),
+    ("Three smugglers were sentenced to ten years in a labor camp, officials in the country told RFA.",
+     "control.punishment", "elite.purge"),
+    ("Two senior officials were sentenced to death in Pyongyang last month.", "elite.purge", None),
 ])
 def test_acts_told_in_the_ways_real_reports_tell_them(extractor, make_report, text, category, not_category):
     found = categories(extractor, make_report, text)

@@ -106,6 +106,8 @@ class CueSet:
     capitalized_exempt: frozenset[str] = frozenset()  # guards that are other words when capitalized ("May")
     # "could face a year in a labor camp": a modal's sanction reaches further than the guard window
     hypothetical_reach: re.Pattern[str] | None = None
+    # "officials told RFA", "China's official Xinhua reported": who tells it, not whom the act concerns
+    speaker_after: re.Pattern[str] | None = None
 
 
 def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
@@ -160,7 +162,8 @@ def compile_cues(rules: Iterable[CueRule], lexicon: Lexicon) -> CueSet:
     return CueSet(compiled, auto, regex_terms, guards, lexicon.guard_window_tokens, anaphora,
                   re.compile(lexicon.patterns["conditional_opener"]),
                   frozenset(w.lower() for w in lexicon.capitalized_exempt_guards),
-                  re.compile(lexicon.patterns["hypothetical_reach"]))
+                  re.compile(lexicon.patterns["hypothetical_reach"]),
+                  re.compile(lexicon.patterns["speaker_after"]))
 
 
 class _Hit(NamedTuple):
@@ -300,7 +303,8 @@ def find_cues(doc: Document, cues: CueSet, sentences: Iterable[Sentence] | None 
             if role == "unless":
                 unless.add(h.rule)
             elif role == "move":
-                movers.setdefault(h.rule, []).append(h.start)
+                if cues.speaker_after is None or not cues.speaker_after.match(cue_text, h.end, h.end + 50):
+                    movers.setdefault(h.rule, []).append(h.start)
             else:
                 rule_hits.setdefault(h.rule, []).append(h)
                 if role == "s0":
