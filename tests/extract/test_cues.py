@@ -77,7 +77,7 @@ def test_negation_and_hypothetical_guards(extractor, make_report, text, category
      "reported.", "control.punishment", "elite.purge"),
     ("Three smugglers were sentenced to ten years in a labor camp, officials in the country told RFA.",
      "control.punishment", "elite.purge"),
-    ("Two senior officials were sentenced to death in Pyongyang last month.", "elite.purge", None),
+    ("The court sentenced two senior officials to death in Pyongyang last month.", "elite.purge", None),
 ])
 def test_acts_told_in_the_ways_real_reports_tell_them(extractor, make_report, text, category, not_category):
     found = categories(extractor, make_report, text)
