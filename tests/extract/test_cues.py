@@ -126,6 +126,10 @@ def test_anaphora_points_back_not_to_a_new_incident(extractor, make_report):
     ("Students in Hyesan are being forced to collect sand on the edge of a stream.", "burden.mobilization"),
     ("A high school in Haeju ordered students who missed farm work to pay USD 130 instead.", "burden.extraction"),
     ("The residents complained to the authorities about the demolition in April.", "dissent.protest"),
+    # "a concert by South Korean singer X" is no arrest by South Korean police.
+    ("Security agencies detained more than 50 people in Chongjin for watching footage of a concert by South "
+     "Korean singer Cho Yong-pil.", "control.investigation"),
+    ("Two brothers in Sinuiju were caught watching South Korean TV shows in March.", "dissent.information"),
 ])
 def test_how_real_reports_tell_these_acts(candidates_extractor, make_report, sentence, category):
     found = candidates_extractor.extract(make_report(sentence, published="2020-06-01"))
