@@ -78,6 +78,15 @@ def test_negation_and_hypothetical_guards(extractor, make_report, text, category
     ("Three smugglers were sentenced to ten years in a labor camp, officials in the country told RFA.",
      "control.punishment", "elite.purge"),
     ("The court sentenced two senior officials to death in Pyongyang last month.", "elite.purge", None),
+    # Escaping a flood is no defection; investigating a flood is no investigation of people; confiscating
+    # drugs is a seizure, not a levy.
+    ("Residents who escaped with their lives from rising flood waters were punished in Chagang.", None,
+     "dissent.defection"),
+    ("An official who took part in the flood investigation said hundreds died in Sinuiju.", None,
+     "control.investigation"),
+    ("The bureau confiscated 2 kg of methamphetamine he had hidden in a kimchi jar in Sinuiju.",
+     "control.investigation", "burden.extraction"),
+    ("The farm confiscated the harvest of every household in Paegam in October.", "burden.extraction", None),
 ])
 def test_acts_told_in_the_ways_real_reports_tell_them(extractor, make_report, text, category, not_category):
     found = categories(extractor, make_report, text)
