@@ -167,3 +167,12 @@ def test_a_place_given_as_a_yardstick_is_not_the_scene(places):
 def test_a_country_passed_through_is_not_the_scene(places):
     found = places("Most escapees travel to the South through China or other third countries.")
     assert [score for text, _, score in found if text == "China"] == [0.3]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Peter Jung, head of a Seoul-based rights group, told RFA the number was rising.",
+    "Missionary Kim Jung-wook was sentenced to life.",
+])
+def test_a_surname_that_spells_like_a_district_is_a_person(places, sentence):
+    # "Jung" spells like Chung District (Pyongyang); standing alone it is a surname.
+    assert all(place.id != "gn-1877859" for _, place, _ in places(sentence))
