@@ -125,6 +125,21 @@ def test_the_river_and_the_county_of_one_escape_on_one_day_are_one_incident(extr
     assert [i.location.name for i in escapes] == ["Musan"]
 
 
+def test_the_river_and_the_town_of_one_escape_told_without_days_are_one_incident(extract_all):
+    text = ("Six soldiers guarding the Yalu River border fled to China in early March, sources told RFA.\n\n"
+            "The soldiers, from a unit in Hyesan, fled in March after their rations were cut, a source said.")
+    escapes = [i for i in extract_all(text, published="2021-03-24")
+               if i.category in ("dissent.defection", "military.discipline")]
+    assert [i.location.name for i in escapes] == ["Hyesan"]
+
+
+def test_the_river_and_the_town_at_different_times_are_two_escapes(extract_all):
+    text = ("Three residents escaped across the Tumen River in January, a source said.\n\n"
+            "In May, two families escaped from Musan, the source added.")
+    escapes = [i for i in extract_all(text, published="2017-06-21") if i.category == "dissent.defection"]
+    assert len(escapes) == 2
+
+
 def test_a_soldiers_defection_is_one_incident(extract_all):
     text = "A North Korean soldier defected to the South across the demilitarized zone on Thursday, the JCS said."
     told = [i for i in extract_all(text, published="2016-09-29") if i.category in ("dissent.defection", "military.discipline")]

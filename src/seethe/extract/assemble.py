@@ -484,7 +484,7 @@ def _along(a: Place, b: Place, ta: TimeSpan, tb: TimeSpan) -> bool:
     told twice ("escaped across the Tumen River on April 15" and "Musan County ... on April 15")."""
     if (a.type == "feature") == (b.type == "feature") or a.country != b.country:
         return False
-    return bool(ta.mention and tb.mention) and "day" == ta.precision == tb.precision and _overlap(ta, tb)
+    return _overlap(ta, tb)
 
 
 def merge_duplicates(incidents: list[Incident], paragraph_of: dict[int, int] | None = None,
