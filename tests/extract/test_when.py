@@ -46,6 +46,9 @@ def times(extractor):
     ("It happened on March 5 last year.", "2015-03-05", "2015-03-05", "day"),
     ("It happened in early April last year.", "2015-04-01", "2015-04-10", "month"),
     ("It happened on 2 April of last year.", "2015-04-02", "2015-04-02", "day"),
+    # A day and month without a year: the latest up to publication, unless it is a few days ahead (announced).
+    ("The inspection is expected to end on May 15.", "2016-05-15", "2016-05-15", "day"),
+    ("It happened on June 30.", "2015-06-30", "2015-06-30", "day"),
 ])
 def test_time_expressions_resolve_against_publication(times, text, start, end, precision):
     found = [span for _, span in times(text) if span is not None]
@@ -84,3 +87,11 @@ def test_a_dateline_date_is_when_the_report_was_filed(extractor):
     found = find_times(fold(text), text, extractor.holidays, extractor.communication_verbs,
                        dateline=extractor.dateline_date)
     assert [(t.text, t.kind) for t in found] == [("Jan. 26", "speech"), ("Dec. 12", "event")]
+
+
+def test_a_page_stamp_is_when_the_page_was_dated(extractor):
+    text = "date 2020-09-04 Economic hardship drives smuggling. Posted: March 3, 2021\nThe arrests began on Aug. 20."
+    found = find_times(fold(text), text, extractor.holidays, extractor.communication_verbs,
+                       page_stamp=extractor.page_stamp)
+    assert [(t.text, t.kind) for t in found] == [("2020-09-04", "speech"), ("March 3, 2021", "speech"),
+                                                 ("Aug. 20", "event")]

@@ -91,7 +91,7 @@ def _when(a: Analysis, ex: "Extractor") -> Analysis:
             else:
                 spans.append((p.start, p.end))
     return replace(a, times=find_times(doc.folded, doc.text, ex.holidays, ex.communication_verbs, spans,
-                                       ex.other_event_times, a.budget, ex.dateline_date))
+                                       ex.other_event_times, a.budget, ex.dateline_date, ex.page_stamp))
 
 
 @stage("seethe.attribution.v1")
@@ -179,6 +179,10 @@ class Extractor:
     @cached_property
     def dateline_date(self) -> re.Pattern[str]:
         return re.compile(self.profile.lexicon.patterns["dateline_date"])
+
+    @cached_property
+    def page_stamp(self) -> re.Pattern[str]:
+        return re.compile(self.profile.lexicon.patterns["page_stamp_before"])
 
     @cached_property
     def communication_verbs(self) -> frozenset[str]:

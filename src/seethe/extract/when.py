@@ -67,11 +67,22 @@ class TimeMention:
     groups: dict
 
 
+NEAR_FUTURE = dt.timedelta(days=21)  # a day this close after the reference is an announced date, not last year's
+
+
 def _month_day_year(month: int, day: int, ref: dt.date, year: int | None) -> dt.date | None:
-    if year is None:
-        year = ref.year if (month, day) <= (ref.month, ref.day) else ref.year - 1
+    """The date a day and month name; without a year, the latest one up to the reference, unless it falls
+    within NEAR_FUTURE after it ("the inspection ends on Sept. 13", written on Sept. 10)."""
     try:
-        return dt.date(year, month, day)
+        if year is not None:
+            return dt.date(year, month, day)
+        this_year = dt.date(ref.year, month, day)
+    except ValueError:
+        return None
+    if this_year <= ref + NEAR_FUTURE:
+        return this_year
+    try:
+        return dt.date(ref.year - 1, month, day)
     except ValueError:
         return None
 
@@ -329,7 +340,8 @@ def _anchored(folded: str, core: re.Pattern[str], pattern: re.Pattern[str], befo
 def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_verbs: frozenset[str],
                spans: list[tuple[int, int]] | None = None,
                other_event: re.Pattern[str] | None = None, budget: WorkBudget | None = None,
-               dateline: re.Pattern[str] | None = None) -> list[TimeMention]:
+               dateline: re.Pattern[str] | None = None,
+               page_stamp: re.Pattern[str] | None = None) -> list[TimeMention]:
     """Every time expression in the report (or in ``spans`` of it), in text
     order, marked ``event``, ``speech`` (when a source spoke) or ``other``
     (the date of another event the sentence names: "with the anniversary
@@ -371,8 +383,11 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
         words = clause.split()
         # "told Daily NK on March 6", "said on Tuesday", "said in late November":
         # the date the source spoke (the verb within three words of it).
-        if dateline is not None and _in_dateline(text, t, dateline):
-            # "SEOUL, Jan. 26 (Yonhap) --": when the report was filed, as when a source spoke.
+        if (dateline is not None and _in_dateline(text, t, dateline)) or (
+                page_stamp is not None and page_stamp.search(text, max(text.rfind("\n", 0, t.start) + 1,
+                                                                     t.start - 25), t.start)):
+            # "SEOUL, Jan. 26 (Yonhap) --", "Posted: 2020-09-04": when the report was filed or the page
+            # stamped, as when a source spoke; never the incident's time.
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
         elif words and words[-1] in ("on", "last", "this", "in") and any(w.strip(",") in communication_verbs for w in words[-4:-1]):
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
