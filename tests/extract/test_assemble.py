@@ -245,3 +245,11 @@ def test_elsewhere_leaves_the_place_told_so_far(extract_all):
                         published="2008-09-19")
     strike = [i for i in found if i.category == "dissent.labor_resistance"]
     assert strike and strike[0].location.name is None
+
+
+def test_where_the_source_is_yields_to_the_place_the_sentence_tells(extract_all):
+    found = extract_all("In mid-November, four students at a senior middle school in Kanggye, all of them in their "
+                        "final year, were caught at a friend's house late at night watching South Korean dramas, a "
+                        "source in Chagang Province told Daily NK.", published="2019-11-20")
+    watching = [i for i in found if i.category == "dissent.information"]
+    assert [i.location.name for i in watching] == ["Kanggye"]

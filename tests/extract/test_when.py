@@ -62,6 +62,10 @@ def test_a_month_and_the_year_after_it_are_one_mention(times):
     assert [t.text for t, _ in times("It last happened in December last year.")] == ["in December last year"]
 
 
+def test_the_last_year_of_something_is_no_time(times):
+    assert [span for _, span in times("Pupils in the last year of high school were caught.") if span] == []
+
+
 def test_month_name_that_is_a_verb_is_not_a_date(times):
     found = times("The leaflets that were posted in may have been removed.")
     assert [t.text for t, _ in found] == ["in may"]  # the pattern sees it ...

@@ -57,6 +57,7 @@ class Resources:
     list_gap: re.Pattern[str]  # between the places of a list: ", ", " and "
     first_person: re.Pattern[str]  # the writer's own voice: "I", "we"
     elsewhere: re.Pattern[str]  # "Elsewhere, ...": a sentence that leaves the place told so far
+    source_place: re.Pattern[str]  # "a source in X Province told ...": where the source is, before X
     speech: re.Pattern[str]  # a verb of speech: "said", "told"
     statistic: re.Pattern[str]  # "the number of defectors fell", "compared with a year earlier": counts, not acts
     sourced: re.Pattern[str]  # a paragraph that cites someone: "a source said"
@@ -330,7 +331,10 @@ def _place_in_sentence(cue: CueMatch, usable: list[PlaceMention], scene: Scene, 
                        res: Resources) -> list[PlaceMention]:
     """The sentence's place nearest the cue; a list of places is one incident each."""
     groups = group_lists(usable, scene.doc.text, res.list_gap)
+    text = scene.doc.text
     chosen = min(groups, key=lambda g: (
+        # Where the source is ("a source in Chagang Province told ...") yields to a place the sentence tells.
+        res.source_place.search(text, max(0, g[0].start - 60), g[0].start) is not None,
         # Rivers and regions locate less well than towns: prefer any other group.
         all(m.place.type in ("feature", "region") for m in g),
         distance(g[0].start, g[-1].end, cue.start, cue.end), g[0].start))

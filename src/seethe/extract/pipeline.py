@@ -266,6 +266,7 @@ def _resources(profile: Profile) -> Resources:
         list_gap=re.compile(p["list_gap"], re.I),
         first_person=re.compile(p["first_person"]),
         elsewhere=re.compile(p["elsewhere_opener"]),
+        source_place=re.compile(p["source_place_before"]),
         statistic=re.compile(p["statistic_sentence"]),
         speech=speech_pattern(lex.communication_verbs),
         sourced=re.compile(p["sourced_paragraph"]),

@@ -46,7 +46,8 @@ _PATTERNS = [
     ("ordinal_day", r"\bon\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+of\s+(?:this|last|the))"),
     ("weekday", r"\b(?P<rel>last|this|on|next|past)?\s*(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("ago", r"\b" + _NUM + r"\s+(?P<unit>day|days|week|weeks|month|months|year|years)\s+ago\b"),
-    ("rel_unit", r"\b(?P<rel>last|this|past|previous|earlier this|late last|early last|earlier last|late this|early this|the end of last|the end of this|the beginning of this|the beginning of last|the start of this|the start of last|the first half of this|the second half of last|the first half of last|the second half of this)\s+(?P<unit>week|month|year|weekend)\b"),
+    # "the last year of high school" is an ordinal, not a time: no "the" before "last".
+    ("rel_unit", r"(?<!\bthe )\b(?P<rel>last|this|past|previous|earlier this|late last|early last|earlier last|late this|early this|the end of last|the end of this|the beginning of this|the beginning of last|the start of this|the start of last|the first half of this|the second half of last|the first half of last|the second half of this)\s+(?P<unit>week|month|year|weekend)\b"),
     ("season", r"\b(?P<rel>last|this|next|in the|in|during the|early|late)\s+(?P<season>spring|summer|autumn|fall|winter)(?:\s+of\s+(?P<year>(?:19|20)\d\d))?\b"),
     ("year", r"\b(?P<prep>in|since|during|throughout|by|of|until|early|late|mid)[\s-]+(?P<year>(?:19|20)\d\d)\b"),
     ("deictic", r"\b(?P<word>yesterday|today|tonight|this morning|this evening|last night|the previous day|the day before|the other day|these days|nowadays|lately|recently|in recent days|in recent weeks|in recent months|of late|currently|right now|at the moment|at present)\b"),

@@ -344,7 +344,7 @@ _PATTERN_NAMES = (
     "place_anaphora", "clause_cut", "place_connector", "metonymy_next", "metonymy_before", "source_from",
     "preposition_before",
     "destination_before", "not_locative_before", "origin_before", "detention_name", "negating_prefix", "sent_from",
-    "charge_before", "owner_after", "posted_to", "capital_owns", "dateline_after", "dateline_date", "comparison_before", "elsewhere_opener", "statistic_sentence", "hypothetical_reach", "speaker_after", "page_stamp_before",
+    "charge_before", "owner_after", "posted_to", "capital_owns", "dateline_after", "dateline_date", "comparison_before", "elsewhere_opener", "statistic_sentence", "hypothetical_reach", "speaker_after", "page_stamp_before", "source_place_before",
 )
 
 
