@@ -385,8 +385,7 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
         # "told Daily NK on March 6", "said on Tuesday", "said in late November":
         # the date the source spoke (the verb within three words of it).
         if (dateline is not None and _in_dateline(text, t, dateline)) or (
-                page_stamp is not None and page_stamp.search(text, max(text.rfind("\n", 0, t.start) + 1,
-                                                                     t.start - 25), t.start)):
+                page_stamp is not None and page_stamp.search(text, _line_start(text, t.start, 25), t.start)):
             # "SEOUL, Jan. 26 (Yonhap) --", "Posted: 2020-09-04": when the report was filed or the page
             # stamped, as when a source spoke; never the incident's time.
             t = TimeMention(t.start, t.end, t.text, "speech", t.pattern, t.groups)
@@ -400,8 +399,15 @@ def find_times(folded: str, text: str, holidays: HolidayMatcher, communication_v
     return out
 
 
+def _line_start(text: str, at: int, reach: int) -> int:
+    """Where the line holding ``at`` starts, looking back at most ``reach`` characters (a bounded look keeps
+    a report of one long line linear in its length)."""
+    lo = max(0, at - reach)
+    return max(lo, text.rfind("\n", lo, at) + 1)
+
+
 def _in_dateline(text: str, t: TimeMention, dateline: re.Pattern[str]) -> bool:
-    line = text.rfind("\n", 0, t.start) + 1
+    line = _line_start(text, t.start, 41)
     if t.start - line > 40:
         return False
     m = dateline.match(text, line)
