@@ -118,26 +118,25 @@ def test_a_headline_ending_on_a_quote_is_not_a_happening(extract_all):
     assert [i.location.country for i in riots] == ["CG"]
 
 
-def test_the_river_and_the_county_of_one_escape_on_one_day_are_one_incident(extract_all):
-    text = ("Seven residents escaped across the Tumen River to China on April 15, a source said.\n\n"
-            "The escape from Musan County took place on April 15 during the holiday, the source added.")
-    escapes = [i for i in extract_all(text, published="2017-04-21") if i.category == "dissent.defection"]
-    assert [i.location.name for i in escapes] == ["Musan"]
-
-
-def test_the_river_and_the_town_of_one_escape_told_without_days_are_one_incident(extract_all):
-    text = ("Six soldiers guarding the Yalu River border fled to China in early March, sources told RFA.\n\n"
-            "The soldiers, from a unit in Hyesan, fled in March after their rations were cut, a source said.")
-    escapes = [i for i in extract_all(text, published="2021-03-24")
+# A river or border and a town in one report: one escape when the times meet (a day both state, or months that
+# overlap), two when they do not.  Expected: the places of the escapes, or how many there are.
+@pytest.mark.parametrize("text, published, expected", [
+    ("Seven residents escaped across the Tumen River to China on April 15, a source said.\n\n"
+     "The escape from Musan County took place on April 15 during the holiday, the source added.", "2017-04-21",
+     ["Musan"]),
+    ("Six soldiers guarding the Yalu River border fled to China in early March, sources told RFA.\n\n"
+     "The soldiers, from a unit in Hyesan, fled in March after their rations were cut, a source said.", "2021-03-24",
+     ["Hyesan"]),
+    ("Three residents escaped across the Tumen River in January, a source said.\n\n"
+     "In May, two families escaped from Musan, the source added.", "2017-06-21", 2),
+])
+def test_a_river_and_a_town_are_one_escape_when_their_times_meet(extract_all, text, published, expected):
+    escapes = [i for i in extract_all(text, published=published)
                if i.category in ("dissent.defection", "military.discipline")]
-    assert [i.location.name for i in escapes] == ["Hyesan"]
-
-
-def test_the_river_and_the_town_at_different_times_are_two_escapes(extract_all):
-    text = ("Three residents escaped across the Tumen River in January, a source said.\n\n"
-            "In May, two families escaped from Musan, the source added.")
-    escapes = [i for i in extract_all(text, published="2017-06-21") if i.category == "dissent.defection"]
-    assert len(escapes) == 2
+    if isinstance(expected, int):
+        assert len(escapes) == expected
+    else:
+        assert [i.location.name for i in escapes] == expected
 
 
 def test_a_soldiers_defection_is_one_incident(extract_all):
